@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Makes PostgreSQL and RabbitMQ available for Shop, idempotently.
+#   infra.sh up     reuse reachable servers, else install the Debian packages and start
+#                   private instances with their data under .local/ (git-ignored)
+#   infra.sh down   stop the private instances this script started
+#   infra.sh status say what is reachable
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data="${SHOP_DATA_DIR:-$root/.local}"
+
+pg_host="${SHOP_PG_HOST:-127.0.0.1}"
+pg_port="${SHOP_PG_PORT:-5432}"
+pg_user="${SHOP_PG_USER:-shop}"
+pg_password="${SHOP_PG_PASSWORD:-shop}"
+pg_db="${SHOP_PG_DATABASE:-shop}"
+rabbit_port="${SHOP_RABBIT_PORT:-5672}"
+rabbit_mgmt_port="${SHOP_RABBIT_MANAGEMENT_PORT:-15672}"
+rabbit_user="${SHOP_RABBIT_USER:-shop}"
+rabbit_password="${SHOP_RABBIT_PASSWORD:-shop}"
+rabbit_node="shop@localhost"
+
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for() { # wait_for <seconds> <description> <command...>
+  local deadline=$((SECONDS + $1)) what="$2"; shift 2
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || die "$what did not come up in time"
+    sleep 0.5
+  done
+}
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
+
+install_packages() {
+  local missing=()
+  [ -n "$pg_bin" ] || missing+=(postgresql)
+  command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get here: install them yourself"
+  log "installing ${missing[*]} from the OS packages"
+  # The packages' own services stay down: Shop runs private instances.
+  as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d' || true
+  as_root apt-get update -qq || die "apt-get update failed (needs root or passwordless sudo)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed"
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+}
+
+# ---------- PostgreSQL ----------
+pg_sql() { PGPASSWORD="$pg_password" psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$1" -v ON_ERROR_STOP=1 -qtAc "$2"; }
+
+pg_usable() { pg_sql postgres "select 1" >/dev/null 2>&1; }
+
+pg_ensure_database() {
+  if [ "$(pg_sql postgres "select 1 from pg_database where datname = '$pg_db'")" != "1" ]; then
+    pg_sql postgres "create database \"$pg_db\"" >/dev/null
+    log "created database $pg_db"
+  fi
+}
+
+pg_run() { # run a PostgreSQL tool as the owner of the private cluster
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_up() {
+  if port_open "$pg_host" "$pg_port"; then
+    pg_usable || die "port $pg_port on $pg_host is taken by a server that does not accept user '$pg_user' (password from SHOP_PG_PASSWORD). Stop it, or point SHOP_PG_PORT/SHOP_PG_USER/SHOP_PG_PASSWORD at a usable server."
+    log "PostgreSQL reachable at $pg_host:$pg_port"
+    pg_ensure_database
+    return
+  fi
+  install_packages
+  local dir="$data/postgres"
+  mkdir -p "$dir"
+  [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$dir"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    log "initialising a private PostgreSQL cluster in $dir"
+    local pwfile; pwfile="$(mktemp)"; printf '%s\n' "$pg_password" > "$pwfile"; chmod 644 "$pwfile"
+    pg_run "$pg_bin/initdb" -D "$dir" -U "$pg_user" --pwfile="$pwfile" -A scram-sha-256 -E UTF8 >/dev/null
+    rm -f "$pwfile"
+    {
+      echo "listen_addresses = '$pg_host'"
+      echo "unix_socket_directories = ''"
+      echo "max_connections = 300"
+      echo "shared_buffers = 256MB"
+      echo "fsync = on"
+      echo "synchronous_commit = on"
+    } >> "$dir/postgresql.conf"
+  fi
+  rm -f "$dir/postmaster.pid.stale"
+  log "starting PostgreSQL on $pg_host:$pg_port"
+  pg_run "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" -o "-p $pg_port" -w -t 60 start >/dev/null \
+    || die "PostgreSQL did not start; see $dir/server.log"
+  wait_for 60 "PostgreSQL" pg_usable
+  pg_ensure_database
+}
+
+pg_down() {
+  local dir="$data/postgres"
+  if [ -f "$dir/postmaster.pid" ]; then
+    pg_run "$pg_bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
+  fi
+}
+
+# ---------- RabbitMQ ----------
+rabbit_env() {
+  local dir="$data/rabbitmq"
+  export HOME="$dir" RABBITMQ_NODENAME="$rabbit_node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$rabbit_port" RABBITMQ_DIST_PORT=$((rabbit_port + 20000)) \
+    RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+    RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
+}
+
+rabbitctl() { ( rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -n "$rabbit_node" "$@" ); }
+
+rabbit_up() {
+  if port_open 127.0.0.1 "$rabbit_port"; then
+    log "RabbitMQ reachable at 127.0.0.1:$rabbit_port"
+    return
+  fi
+  install_packages
+  local dir="$data/rabbitmq"
+  mkdir -p "$dir/mnesia" "$dir/log"
+  printf '[rabbitmq_management].\n' > "$dir/enabled_plugins"
+  cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.local = 127.0.0.1:$rabbit_port
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $rabbit_mgmt_port
+loopback_users = none
+CONF
+  log "starting RabbitMQ on 127.0.0.1:$rabbit_port (management UI on $rabbit_mgmt_port)"
+  ( rabbit_env; cd "$dir"; nohup /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/log/console.log" 2>&1 & )
+  wait_for 120 "RabbitMQ" rabbitctl await_startup
+  if ! rabbitctl list_users 2>/dev/null | grep -q "^$rabbit_user\b"; then
+    rabbitctl add_user "$rabbit_user" "$rabbit_password" >/dev/null
+    rabbitctl set_user_tags "$rabbit_user" administrator >/dev/null
+    rabbitctl set_permissions -p / "$rabbit_user" '.*' '.*' '.*' >/dev/null
+    log "created RabbitMQ user $rabbit_user"
+  fi
+  wait_for 30 "RabbitMQ listener" port_open 127.0.0.1 "$rabbit_port"
+}
+
+rabbit_down() {
+  [ -f "$data/rabbitmq/rabbitmq.pid" ] || return 0
+  rabbitctl stop >/dev/null 2>&1 && log "RabbitMQ stopped" || true
+  rm -f "$data/rabbitmq/rabbitmq.pid"
+}
+
+status() {
+  port_open "$pg_host" "$pg_port" && echo "postgres: up ($pg_host:$pg_port)" || echo "postgres: down"
+  port_open 127.0.0.1 "$rabbit_port" && echo "rabbitmq: up (127.0.0.1:$rabbit_port)" || echo "rabbitmq: down"
+}
+
+case "${1:-up}" in
+  up) pg_up; rabbit_up ;;
+  down) rabbit_down; pg_down ;;
+  status) status ;;
+  *) die "usage: infra.sh up|down|status" ;;
+esac

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Shop.ServiceDefaults.Errors;
+
+public static class ProblemDetailsExtensions
+{
+    /// <summary>RFC 9457 bodies for every error, each carrying the trace id so a client can quote it.</summary>
+    public static IServiceCollection AddShopProblemDetails(this IServiceCollection services) =>
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
+        });
+
+    /// <summary>
+    /// Unhandled exceptions become a bare 500 ProblemDetails (the exception handler never writes the
+    /// stack trace); malformed requests become 400; empty error responses get a ProblemDetails body.
+    /// </summary>
+    public static WebApplication UseShopErrorHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                JsonException => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+}

@@ -1,0 +1,62 @@
+using JasperFx.Core;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Shop.ServiceDefaults.Hosting;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Http;
+using Wolverine.Marten;
+using Wolverine.RabbitMQ;
+
+namespace Shop.ServiceDefaults.Persistence;
+
+public static class MartenWolverineExtensions
+{
+    /// <summary>
+    /// One schema per service holds its events, documents, projections, saga state and Wolverine's
+    /// inbox and outbox, so an event, its inline read model and the outgoing message commit together.
+    /// </summary>
+    public static WebApplicationBuilder AddMartenAndWolverine(this WebApplicationBuilder builder, ShopService service, ShopSettings settings)
+    {
+        builder.Services.AddMarten(opts =>
+            {
+                opts.Connection(settings.Postgres);
+                opts.DatabaseSchemaName = settings.Schema;
+                opts.Events.DatabaseSchemaName = settings.Schema;
+                opts.Events.MetadataConfig.EnableAll();
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                service.Marten(opts);
+            })
+            .IntegrateWithWolverine(w =>
+            {
+                w.MessageStorageSchemaName = settings.Schema;
+                w.UseWolverineManagedEventSubscriptionDistribution = true;
+            });
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.ServiceName = service.Name;
+            opts.ApplicationAssembly = service.ApplicationAssembly;
+            opts.EnableRelayOfUserName = true;
+
+            opts.Policies.AutoApplyTransactions();
+            opts.Policies.UseDurableLocalQueues();
+            opts.Policies.UseDurableInboxOnAllListeners();
+            opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+            // Late redeliveries inside this window are recognised by the inbox and dropped.
+            opts.Durability.KeepAfterMessageHandling = 30.Minutes();
+
+            opts.Policies.OnAnyException()
+                .RetryWithCooldown(50.Milliseconds(), 250.Milliseconds())
+                .Then.ScheduleRetry(1.Seconds(), 5.Seconds(), 30.Seconds())
+                .Then.MoveToErrorQueue();
+
+            opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
+            service.Wolverine(opts);
+        });
+
+        builder.Services.AddWolverineHttp();
+        return builder;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Shop.ServiceDefaults.Security;
+
+public static class JwtValidationExtensions
+{
+    /// <summary>
+    /// Every service validates access tokens itself against Identity's published keys, with an explicit
+    /// algorithm allow-list, issuer, audience, token type, lifetime and a small clock skew. Endpoints
+    /// need an authenticated caller unless they opt out with AllowAnonymous.
+    /// </summary>
+    public static WebApplicationBuilder AddJwtValidation(this WebApplicationBuilder builder)
+    {
+        var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(jwt);
+
+        // Identity replaces this with its own key ring; other services fetch the published keys.
+        builder.Services.TryAddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(_ =>
+            new ConfigurationManager<OpenIdConnectConfiguration>(
+                jwt.MetadataAddress,
+                new OpenIdConnectConfigurationRetriever(),
+                new HttpDocumentRetriever { RequireHttps = jwt.RequireHttpsMetadata })
+            {
+                AutomaticRefreshInterval = TimeSpan.FromHours(1),
+                RefreshInterval = TimeSpan.FromSeconds(30),
+            });
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IConfigurationManager<OpenIdConnectConfiguration>>((o, keys) =>
+            {
+                o.ConfigurationManager = keys;
+                o.MapInboundClaims = false;
+                o.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+                o.TokenValidationParameters = ValidationParameters(jwt);
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ShopPolicies.Admin, p => p.RequireRole(ShopRoles.Admin))
+            .AddPolicy(ShopPolicies.AdminOrAuditor, p => p.RequireRole(ShopRoles.Admin, ShopRoles.Auditor));
+        return builder;
+    }
+
+    /// <summary>The one definition of a valid access token, shared with Identity and the tests.</summary>
+    public static TokenValidationParameters ValidationParameters(JwtSettings jwt) => new()
+    {
+        ValidIssuer = jwt.Issuer,
+        ValidAudience = jwt.Audience,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        ValidTypes = [JwtSettings.AccessTokenType],
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = jwt.ClockSkew,
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+        RoleClaimType = "role",
+    };
+
+    /// <summary>The caller's user id (the token's subject).</summary>
+    public static Guid UserId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id) ? id : Guid.Empty;
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(ShopRoles.Admin);
+
+    public static bool IsAdminOrAuditor(this ClaimsPrincipal user) =>
+        user.IsInRole(ShopRoles.Admin) || user.IsInRole(ShopRoles.Auditor);
+}
