@@ -3,9 +3,11 @@ using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Persistence;
+using Shop.ServiceDefaults.Projections;
 using Shop.ServiceDefaults.Security;
 using Shop.ServiceDefaults.Telemetry;
 using Wolverine.Http;
@@ -41,6 +43,8 @@ public static class ServiceDefaultsExtensions
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
+        app.MapAuditEndpoints();
+        app.MapProjectionAdminEndpoints();
         app.MapWolverineEndpoints(o =>
         {
             o.MapConcurrencyFailuresToConflict();

@@ -1,6 +1,7 @@
 using JasperFx.Core;
 using Marten;
 using Microsoft.AspNetCore.Builder;
+using Shop.Contracts;
 using Shop.ServiceDefaults.Hosting;
 using Weasel.Core;
 using Wolverine;
@@ -25,6 +26,8 @@ public static class MartenWolverineExtensions
                 opts.DatabaseSchemaName = settings.Schema;
                 opts.Events.DatabaseSchemaName = settings.Schema;
                 opts.Events.MetadataConfig.EnableAll();
+                // EnableAll leaves the user name out in this Marten version; auditors need it.
+                opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 service.Marten(opts);
             })
@@ -46,13 +49,19 @@ public static class MartenWolverineExtensions
             opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
             // Late redeliveries inside this window are recognised by the inbox and dropped.
             opts.Durability.KeepAfterMessageHandling = 30.Minutes();
+            // Elect a leader and hand out projection shards within seconds of start-up, not tens of seconds.
+            opts.Durability.FirstHealthCheckExecution = 1.Seconds();
+            opts.Durability.AssignmentSettlePeriod = 2.Seconds();
 
             opts.Policies.OnAnyException()
                 .RetryWithCooldown(50.Milliseconds(), 250.Milliseconds())
                 .Then.ScheduleRetry(1.Seconds(), 5.Seconds(), 30.Seconds())
                 .Then.MoveToErrorQueue();
 
-            opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
+            opts.UseRabbitMq(new Uri(settings.RabbitMq))
+                .AutoProvision()
+                .DeclareExchange(Exchanges.Orders, e => e.ExchangeType = ExchangeType.Topic)
+                .DeclareExchange(Exchanges.Users, e => e.ExchangeType = ExchangeType.Topic);
             service.Wolverine(opts);
         });
 

@@ -1,0 +1,16 @@
+namespace Shop.Contracts.Users;
+
+/// <summary>Routing keys on the <see cref="Exchanges.Users"/> exchange.</summary>
+public static class UserTopics
+{
+    public const string Registered = "user.registered";
+    public const string Deactivated = "user.deactivated";
+    public const string Reactivated = "user.reactivated";
+}
+
+/// <summary>A new account exists; services that address customers keep their own copy of these details.</summary>
+public sealed record UserRegistered(Guid UserId, string Email, string DisplayName);
+
+public sealed record UserDeactivated(Guid UserId);
+
+public sealed record UserReactivated(Guid UserId);

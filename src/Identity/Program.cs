@@ -1,0 +1,46 @@
+using JasperFx.Events.Projections;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Shop.Contracts;
+using Shop.Identity;
+using Shop.Identity.Credentials;
+using Shop.Identity.Tokens;
+using Shop.Identity.Users;
+using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.Hosting;
+using Wolverine.RabbitMQ;
+using Integration = Shop.Contracts.Users;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(new ShopService
+{
+    Name = "identity",
+    ApplicationAssembly = typeof(Program).Assembly,
+    Marten = opts =>
+    {
+        opts.Projections.Add<UserViewProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<EmailClaim>().Identity(c => c.Id);
+    },
+    Wolverine = opts =>
+    {
+        opts.PublishMessage<Integration.UserRegistered>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Registered);
+        opts.PublishMessage<Integration.UserDeactivated>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Deactivated);
+        opts.PublishMessage<Integration.UserReactivated>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Reactivated);
+    },
+});
+
+var settings = IdentitySettings.From(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(new PasswordHasher(settings.PasswordIterations));
+builder.Services.AddSingleton<SigningKeyRing>();
+builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>, KeyRingConfiguration>());
+builder.Services.AddAuditedStream<User>("users", "user", user => user.Id);
+
+var app = builder.Build();
+app.MapServiceDefaults();
+return await app.RunServiceAsync(args);
+
+public partial class Program;

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+using Shop.ServiceDefaults.Security;
+using Wolverine.Http;
+
+namespace Shop.Identity.Tokens;
+
+public sealed record PublicJsonWebKey(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
+
+public sealed record JsonWebKeySet(IReadOnlyList<PublicJsonWebKey> Keys);
+
+/// <summary>What other services and clients need to validate Identity's tokens: OpenID Connect discovery and the public keys.</summary>
+public static class DiscoveryEndpoints
+{
+    [WolverineGet("/.well-known/openid-configuration"), AllowAnonymous]
+    public static IResult Configuration(JwtSettings jwt)
+    {
+        var authority = jwt.Authority.TrimEnd('/');
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = jwt.Issuer,
+            ["jwks_uri"] = $"{authority}/.well-known/jwks.json",
+            ["token_endpoint"] = $"{authority}/auth/token",
+            ["grant_types_supported"] = new[] { "password" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "none" },
+            ["id_token_signing_alg_values_supported"] = new[] { JwtSettings.Algorithm },
+            ["response_types_supported"] = new[] { "token" },
+            ["subject_types_supported"] = new[] { "public" },
+            ["claims_supported"] = new[] { "sub", "email", "role", "iss", "aud", "exp", "iat", "nbf", "jti" },
+        });
+    }
+
+    /// <summary>Only public parameters leave the service: the JWK is built from x and y, never from the private key.</summary>
+    [WolverineGet("/.well-known/jwks.json"), AllowAnonymous]
+    public static JsonWebKeySet Keys(SigningKeyRing ring) => new([.. ring.Published.Select(k =>
+    {
+        var point = k.Key.ECDsa.ExportParameters(includePrivateParameters: false).Q;
+        return new PublicJsonWebKey("EC", "P-256", Base64UrlEncoder.Encode(point.X), Base64UrlEncoder.Encode(point.Y), k.KeyId, "sig", JwtSettings.Algorithm);
+    })]);
+}

@@ -1,0 +1,20 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Shop.ServiceDefaults.EventSourcing;
+using Shop.ServiceDefaults.Security;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Shop.Identity.Users;
+
+/// <summary>An admin reopens a deactivated account.</summary>
+public static class ReactivateEndpoint
+{
+    public static Decision Decide(User user, Guid by) =>
+        user.Active ? Decision.Accept() : Decision.Accept(new UserReactivated(user.Id, by));
+
+    [WolverinePost("/users/{id}/reactivate"), Authorize(Policy = ShopPolicies.Admin)]
+    public static Task<IResult> Post(Guid id, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
+        session.DecideAsync(id, http, bus, user => Decide(user, caller.UserId()));
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Security;
+
+namespace Shop.ServiceDefaults.Audit;
+
+/// <summary>One event as an auditor sees it.</summary>
+public sealed record HistoryEntry(
+    long Sequence,
+    long Version,
+    string Type,
+    DateTimeOffset Timestamp,
+    JsonNode? Data,
+    string? CorrelationId,
+    string? CausationId,
+    string? User)
+{
+    public static HistoryEntry From(IEvent e) => new(
+        e.Sequence, e.Version, e.EventTypeName, e.Timestamp, Redaction.ToJson(e.Data), e.CorrelationId, e.CausationId, e.UserName);
+}
+
+/// <summary>An aggregate as it was at one version.</summary>
+public sealed record PastState(Guid Id, long Version, DateTimeOffset Timestamp, JsonNode? State);
+
+public static class AuditEndpoints
+{
+    private const int MaxHistoryPage = 1000;
+
+    /// <summary>Maps GET /{route}/{id}/history and /{route}/{id}/state for every audited aggregate.</summary>
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        foreach (var stream in endpoints.ServiceProvider.GetServices<IAuditedStream>())
+        {
+            var group = endpoints.MapGroup($"/{stream.Route}/{{id:guid}}").WithTags("Audit");
+            group.MapGet("/history", (Guid id, long? fromVersion, int? limit, HttpContext http, IQuerySession session) =>
+                HistoryAsync(stream, id, fromVersion ?? 1, limit ?? MaxHistoryPage, http, session));
+            group.MapGet("/state", (Guid id, long? version, string? at, HttpContext http, IQuerySession session) =>
+                StateAsync(stream, id, version, at, http, session));
+        }
+
+        return endpoints;
+    }
+
+    private static async Task<IResult> HistoryAsync(
+        IAuditedStream stream, Guid id, long fromVersion, int limit, HttpContext http, IQuerySession session)
+    {
+        if (limit is < 1 or > MaxHistoryPage)
+        {
+            return Problems.BadRequest("limit", $"limit must be between 1 and {MaxHistoryPage}.");
+        }
+
+        if (!await MayReadAsync(stream, id, http.User, session, http.RequestAborted))
+        {
+            return Problems.NotFound(stream.Name);
+        }
+
+        var events = await session.Events.FetchStreamAsync(id, fromVersion: Math.Max(1, fromVersion), token: http.RequestAborted);
+        var state = await session.Events.FetchStreamStateAsync(id, http.RequestAborted);
+        http.Response.SetETag(state!.Version);
+        return Results.Ok(events.Take(limit).Select(HistoryEntry.From).ToList());
+    }
+
+    private static async Task<IResult> StateAsync(
+        IAuditedStream stream, Guid id, long? version, string? at, HttpContext http, IQuerySession session)
+    {
+        if (version is null == at is null)
+        {
+            return Problems.BadRequest("version", "Give exactly one of ?version=N or ?at=<ISO-8601 instant>.");
+        }
+
+        if (version is < 1)
+        {
+            return Problems.BadRequest("version", "version starts at 1.");
+        }
+
+        DateTimeOffset? instant = null;
+        if (at is not null)
+        {
+            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return Problems.BadRequest("at", "at must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z.");
+            }
+
+            instant = parsed;
+        }
+
+        var ct = http.RequestAborted;
+        if (!await MayReadAsync(stream, id, http.User, session, ct))
+        {
+            return Problems.NotFound(stream.Name);
+        }
+
+        var events = await session.Events.FetchStreamAsync(id, version: version ?? 0, timestamp: instant, token: ct);
+        if (events.Count == 0 || (version is { } v && events[^1].Version < v))
+        {
+            return Problems.NotFound($"{stream.Name} at that point");
+        }
+
+        var last = events[^1];
+        var state = await stream.StateAsync(session, id, last.Version, null, ct);
+        http.Response.SetETag(last.Version);
+        return Results.Ok(new PastState(id, last.Version, last.Timestamp, Redaction.ToJson(state)));
+    }
+
+    /// <summary>Admins and auditors read every stream, others only their own; the rest must not learn it exists.</summary>
+    private static async Task<bool> MayReadAsync(IAuditedStream stream, Guid id, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    {
+        var state = await session.Events.FetchStreamStateAsync(id, ct);
+        if (state is null || state.AggregateType != stream.AggregateType)
+        {
+            return false;
+        }
+
+        return user.IsAdminOrAuditor() || await stream.OwnerAsync(session, id, ct) == user.UserId();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Security;
+using Wolverine.Runtime;
+using Wolverine.Runtime.Agents;
+
+namespace Shop.ServiceDefaults.Projections;
+
+public sealed record ShardProgress(string Projection, string Shard, long Sequence, long Lag);
+
+public sealed record ProjectionStatus(long EventCount, long HighestSequence, long HighWaterMark, IReadOnlyList<ShardProgress> Shards);
+
+public sealed record ProjectionRebuilt(string Projection, long Sequence, double Milliseconds);
+
+public static class ProjectionAdminEndpoints
+{
+    private const string HighWaterMark = "HighWaterMark";
+
+    /// <summary>GET /admin/projections shows each async projection's progress and lag; POST …/{name}/rebuild rebuilds one.</summary>
+    public static IEndpointRouteBuilder MapProjectionAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/admin/projections").WithTags("Operations");
+        group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor);
+        group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin);
+        return endpoints;
+    }
+
+    public static async Task<ProjectionStatus> StatusAsync(IDocumentStore store, CancellationToken ct)
+    {
+        var stats = await store.Advanced.FetchEventStoreStatistics(token: ct);
+        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        var byShard = progress.ToDictionary(p => p.ShardName, p => p.Sequence);
+        var shards = store.Advanced.AllAsyncProjectionShardNames()
+            .Select(s => new ShardProgress(
+                s.Name,
+                s.Identity,
+                byShard.GetValueOrDefault(s.Identity),
+                stats.EventSequenceNumber - byShard.GetValueOrDefault(s.Identity)))
+            .OrderBy(s => s.Shard)
+            .ToList();
+        return new ProjectionStatus(stats.EventCount, stats.EventSequenceNumber, byShard.GetValueOrDefault(HighWaterMark), shards);
+    }
+
+    private static async Task<IResult> RebuildAsync(string name, IDocumentStore store, IServiceProvider services, CancellationToken ct)
+    {
+        var shards = store.Advanced.AllAsyncProjectionShardNames()
+            .Where(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (shards.Count == 0)
+        {
+            return Problems.NotFound($"Async projection '{name}'");
+        }
+
+        var watch = Stopwatch.StartNew();
+        foreach (var shard in shards)
+        {
+            await RebuildShardAsync(shard, services, ct);
+        }
+
+        var progress = await store.Advanced.ProjectionProgressFor(shards[0], token: ct);
+        return Results.Ok(new ProjectionRebuilt(shards[0].Name, progress, watch.Elapsed.TotalMilliseconds));
+    }
+
+    /// <summary>
+    /// Rebuilds through the agent that owns the shard on this node, so there is never a second writer
+    /// of its progress; when this node does not run it, Wolverine's transient rebuild agent does the work.
+    /// </summary>
+    private static async Task RebuildShardAsync(ShardName shard, IServiceProvider services, CancellationToken ct)
+    {
+        var family = services.GetServices<IAgentFamily>().OfType<EventSubscriptionAgentFamily>().Single();
+        var runtime = services.GetRequiredService<IWolverineRuntime>();
+        var uri = await family.FindAgentUriAsync(shard.Identity, null, ct);
+        if (uri is not null && runtime.Agents.TryFindActiveAgent<IEventSubscriptionAgent>(uri, out var agent))
+        {
+            await agent.RebuildAsync(ct);
+            return;
+        }
+
+        if (!await family.TryRebuildRegisteredProjectionAsync(shard.Identity, null, ct))
+        {
+            throw new InvalidOperationException($"No agent could rebuild {shard.Identity}.");
+        }
+    }
+}
