@@ -1,4 +1,3 @@
-using Alba;
 using Shop.ServiceDefaults.Hosting;
 
 namespace Shop.ServiceDefaults.Tests;

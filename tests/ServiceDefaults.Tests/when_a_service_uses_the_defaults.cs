@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Alba;
-using Shouldly;
 
 namespace Shop.ServiceDefaults.Tests;
 

@@ -1,6 +1,5 @@
 using Npgsql;
 using Shop.ServiceDefaults.Hosting;
-using Shouldly;
 
 namespace Shop.ServiceDefaults.Tests;
 

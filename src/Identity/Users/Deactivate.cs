@@ -8,15 +8,16 @@ using Wolverine.Http;
 
 namespace Shop.Identity.Users;
 
-public sealed record DeactivateUser(string? Reason);
-
-/// <summary>An admin closes an account: it can no longer log in, and its tokens stop working when they expire.</summary>
+/// <summary>
+/// An admin closes an account (optionally saying why in <c>?reason=</c>): it can no longer log in, and
+/// its tokens stop working when they expire.
+/// </summary>
 public static class DeactivateEndpoint
 {
     public static Decision Decide(User user, Guid by, string? reason) =>
         user.Active ? Decision.Accept(new UserDeactivated(user.Id, by, reason?.Trim())) : Decision.Accept();
 
     [WolverinePost("/users/{id}/deactivate"), Authorize(Policy = ShopPolicies.Admin)]
-    public static Task<IResult> Post(Guid id, DeactivateUser? command, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
-        session.DecideAsync(id, http, bus, user => Decide(user, caller.UserId(), command?.Reason));
+    public static Task<IResult> Post(Guid id, string? reason, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
+        session.DecideAsync(id, http, bus, user => Decide(user, caller.UserId(), reason));
 }
