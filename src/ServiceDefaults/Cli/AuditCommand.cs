@@ -7,16 +7,10 @@ using Shop.ServiceDefaults.Audit;
 
 namespace Shop.ServiceDefaults.Cli;
 
-public enum AuditAction
-{
-    Replay,
-    Export,
-}
-
 public sealed class AuditInput : NetCoreInput
 {
     [Description("replay: one stream event by event with the state after each; export: every event of a time range as NDJSON")]
-    public AuditAction Action { get; set; }
+    public string Action { get; set; } = "";
 
     [Description("replay: the stream id")]
     [FlagAlias("stream", 's')]
@@ -43,11 +37,18 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
 
     public override async Task<bool> Execute(AuditInput input)
     {
+        var replay = string.Equals(input.Action, "replay", StringComparison.OrdinalIgnoreCase);
+        if (!replay && !string.Equals(input.Action, "export", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync("audit needs an action: replay or export");
+            return false;
+        }
+
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var audited = host.Services.GetServices<IAuditedStream>().ToList();
         await using var session = store.QuerySession();
-        return input.Action == AuditAction.Replay
+        return replay
             ? await ReplayAsync(session, audited, input.StreamFlag)
             : await ExportAsync(session, input);
     }

@@ -36,15 +36,18 @@ public static class ProjectionAdminEndpoints
         var stats = await store.Advanced.FetchEventStoreStatistics(token: ct);
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
         var byShard = progress.ToDictionary(p => p.ShardName, p => p.Sequence);
+        // Lag is measured against the high-water mark: sequence numbers above it may be gaps left by
+        // rolled-back transactions, which no projection will ever see.
+        var highWaterMark = byShard.GetValueOrDefault(HighWaterMark);
         var shards = store.Advanced.AllAsyncProjectionShardNames()
             .Select(s => new ShardProgress(
                 s.Name,
                 s.Identity,
                 byShard.GetValueOrDefault(s.Identity),
-                stats.EventSequenceNumber - byShard.GetValueOrDefault(s.Identity)))
+                Math.Max(0, highWaterMark - byShard.GetValueOrDefault(s.Identity))))
             .OrderBy(s => s.Shard)
             .ToList();
-        return new ProjectionStatus(stats.EventCount, stats.EventSequenceNumber, byShard.GetValueOrDefault(HighWaterMark), shards);
+        return new ProjectionStatus(stats.EventCount, stats.EventSequenceNumber, highWaterMark, shards);
     }
 
     private static async Task<IResult> RebuildAsync(string name, IDocumentStore store, IServiceProvider services, CancellationToken ct)

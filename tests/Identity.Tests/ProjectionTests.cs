@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Marten;
+using Marten.Events;
+using Npgsql;
+using Shop.Identity.Users;
+using Shop.ServiceDefaults.Hosting;
+using Shop.ServiceDefaults.Projections;
+using Wolverine;
+
+namespace Shop.Identity.Tests;
+
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class Rebuilds;
+
+/// <summary>Rebuilding a projection, from HTTP or the command line, gives back the same read model.</summary>
+[Collection(nameof(Rebuilds))]
+public class ProjectionTests(IdentityFixture fixture)
+{
+    [Fact]
+    public async Task the_admin_endpoint_shows_progress_high_water_mark_and_lag()
+    {
+        await fixture.CustomerAsync();
+        await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/admin/projections");
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBeOk();
+        });
+
+        var status = (await result.ReadAsJsonAsync<ProjectionStatus>())!;
+        var shard = status.Shards.ShouldHaveSingleItem();
+        shard.Shard.ShouldBe("UserView:All");
+        shard.Lag.ShouldBe(0);
+        shard.Sequence.ShouldBe(status.HighWaterMark);
+        status.HighWaterMark.ShouldBeGreaterThan(0);
+        status.HighestSequence.ShouldBeGreaterThanOrEqualTo(status.HighWaterMark);
+    }
+
+    [Fact]
+    public async Task a_rebuild_through_the_admin_endpoint_yields_the_same_read_model()
+    {
+        await SeedSomeHistoryAsync();
+        var before = await SnapshotAsync(Store);
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url("/admin/projections/UserView/rebuild");
+            s.Bearer(fixture.AdminToken);
+            s.StatusCodeShouldBeOk();
+        });
+
+        (await SnapshotAsync(Store)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task rebuilding_an_unknown_projection_is_a_404()
+    {
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url("/admin/projections/NoSuchThing/rebuild");
+            s.Bearer(fixture.AdminToken);
+            s.StatusCodeShouldBe(404);
+        });
+    }
+
+    /// <summary>
+    /// The command line rebuilds with a daemon of its own, so it is for a stopped service (a running one
+    /// rebuilds through its admin endpoint): this test stops its own host first, as an operator would.
+    /// </summary>
+    [Fact]
+    public async Task a_rebuild_from_the_command_line_of_a_stopped_service_yields_the_same_read_model()
+    {
+        const string schema = "identity_cli_tests";
+        await using (var service = await AlbaHost.For<Program>(x =>
+        {
+            x.UseSetting("Shop:Schema", schema);
+            x.UseSetting("Identity:Keys:Directory", fixture.KeysDirectory);
+            x.UseSetting("Logging:LogLevel:Default", "Warning");
+            x.ConfigureServices(s => s.RunWolverineInSoloMode());
+        }))
+        {
+            await service.ResetAllMartenDataAsync();
+            foreach (var name in new[] { "First Customer", "Second Customer" })
+            {
+                await service.Scenario(s =>
+                {
+                    s.Post.Json(new { email = IdentityFixture.UniqueEmail(), password = IdentityFixture.Password, displayName = name }).ToUrl("/users");
+                    s.StatusCodeShouldBe(201);
+                });
+            }
+
+            await service.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await using var database = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") ?? ShopSettings.DevelopmentPostgres);
+        var before = await RowsAsync(database, $"select data::text from {schema}.mt_doc_userview order by id");
+        before.Count.ShouldBe(2);
+        await database.CreateCommand($"delete from {schema}.mt_doc_userview").ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+
+        var outcome = await IdentityCli.RunAsync(fixture, "projections rebuild -p UserView", schema: schema);
+
+        outcome.ExitCode.ShouldBe(0, outcome.Output);
+        (await RowsAsync(database, $"select data::text from {schema}.mt_doc_userview order by id")).ShouldBe(before);
+    }
+
+    private static async Task<List<string>> RowsAsync(NpgsqlDataSource database, string sql)
+    {
+        var rows = new List<string>();
+        await using var reader = await database.CreateCommand(sql).ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
+    private async Task SeedSomeHistoryAsync()
+    {
+        var (id, _, token) = await fixture.CustomerAsync();
+        await fixture.Host.Scenario(s =>
+        {
+            s.Put.Json(new { displayName = "Before Rebuild" }).ToUrl("/users/me/display-name");
+            s.Bearer(token);
+            s.StatusCodeShouldBeOk();
+        });
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url($"/users/{id}/deactivate");
+            s.Bearer(fixture.AdminToken);
+            s.StatusCodeShouldBeOk();
+        });
+        await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Every user document as JSON, ordered, so two snapshots compare field by field.</summary>
+    private IDocumentStore Store => fixture.Host.Services.GetRequiredService<IDocumentStore>();
+
+    private static async Task<List<string>> SnapshotAsync(IDocumentStore store)
+    {
+        await using var session = store.QuerySession();
+        var views = await session.Query<UserView>().OrderBy(v => v.Id).ToListAsync();
+        views.ShouldNotBeEmpty();
+        return [.. views.Select(v => JsonSerializer.Serialize(v))];
+    }
+}
