@@ -20,7 +20,6 @@ builder.AddServiceDefaults(new ShopService
     Marten = opts =>
     {
         opts.Projections.Add<UserViewProjection>(ProjectionLifecycle.Async);
-        opts.Schema.For<EmailClaim>().Identity(c => c.Id);
     },
     Wolverine = opts =>
     {

@@ -1,52 +1,15 @@
-using System.Diagnostics;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 
-/// <summary>Runs the Identity executable as an operator would, against the test schema and keys.</summary>
+/// <summary>The Identity executable, against the test schema and keys.</summary>
 public static class IdentityCli
 {
-    public sealed record Outcome(int ExitCode, string Output);
-
-    public static async Task<Outcome> RunAsync(IdentityFixture fixture, string arguments, string? standardInput = null, string schema = IdentityFixture.Schema)
-    {
-        var start = new ProcessStartInfo("dotnet", $"Shop.Identity.dll {arguments}")
+    public static Task<ServiceCli.Outcome> RunAsync(IdentityFixture fixture, string arguments, string? standardInput = null, string schema = IdentityFixture.Schema) =>
+        ServiceCli.RunAsync("Identity", arguments, new Dictionary<string, string>
         {
-            WorkingDirectory = IdentityOutput(),
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Shop__Schema"] = schema;
-        start.Environment["Identity__Keys__Directory"] = fixture.KeysDirectory;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment.Remove("SHOP_USER_PASSWORD");
-
-        using var process = Process.Start(start)!;
-        if (standardInput is not null)
-        {
-            await process.StandardInput.WriteLineAsync(standardInput);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Outcome(process.ExitCode, await output + await error);
-    }
-
-    /// <summary>Identity's own build output (same configuration as this test run), so no test assembly sits beside it.</summary>
-    private static string IdentityOutput()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
-        var root = testOutput;
-        while (!File.Exists(Path.Combine(root.FullName, "Shop.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("Shop.sln not found above the test output.");
-        }
-
-        return Path.Combine(root.FullName, "src", "Identity", "bin", configuration, framework);
-    }
+            ["Shop__Schema"] = schema,
+            ["Identity__Keys__Directory"] = fixture.KeysDirectory,
+            ["SHOP_USER_PASSWORD"] = "",
+        }, standardInput, TestContext.Current.CancellationToken);
 }

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 using Shop.Contracts;
-using Shop.ServiceDefaults.Hosting;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 
@@ -13,7 +13,7 @@ public class IntegrationEventTests(IdentityFixture fixture)
     public async Task registering_and_deactivating_publish_user_events_to_the_users_exchange()
     {
         var ct = TestContext.Current.CancellationToken;
-        var factory = new ConnectionFactory { Uri = new Uri(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? ShopSettings.DevelopmentRabbitMq) };
+        var factory = new ConnectionFactory { Uri = new Uri(Database.RabbitMq) };
         await using var connection = await factory.CreateConnectionAsync(ct);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         var queue = (await channel.QueueDeclareAsync(exclusive: true, autoDelete: true, cancellationToken: ct)).QueueName;

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Marten;
 using Marten.Events;
-using Npgsql;
 using Shop.Identity.Users;
-using Shop.ServiceDefaults.Hosting;
 using Shop.ServiceDefaults.Projections;
+using Shop.Testing;
 using Wolverine;
 
 namespace Shop.Identity.Tests;
@@ -94,27 +93,16 @@ public class ProjectionTests(IdentityFixture fixture)
             await service.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         }
 
-        await using var database = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") ?? ShopSettings.DevelopmentPostgres);
-        var before = await RowsAsync(database, $"select data::text from {schema}.mt_doc_userview order by id");
+        var ct = TestContext.Current.CancellationToken;
+        var query = $"select data::text from {schema}.mt_doc_userview order by id";
+        var before = await Database.RowsAsync(query, ct);
         before.Count.ShouldBe(2);
-        await database.CreateCommand($"delete from {schema}.mt_doc_userview").ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        await Database.ExecuteAsync($"delete from {schema}.mt_doc_userview", ct);
 
         var outcome = await IdentityCli.RunAsync(fixture, "projections rebuild -p UserView", schema: schema);
 
         outcome.ExitCode.ShouldBe(0, outcome.Output);
-        (await RowsAsync(database, $"select data::text from {schema}.mt_doc_userview order by id")).ShouldBe(before);
-    }
-
-    private static async Task<List<string>> RowsAsync(NpgsqlDataSource database, string sql)
-    {
-        var rows = new List<string>();
-        await using var reader = await database.CreateCommand(sql).ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
+        (await Database.RowsAsync(query, ct)).ShouldBe(before);
     }
 
     private async Task SeedSomeHistoryAsync()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Identity.Credentials;
 using Shop.Identity.Users;
+using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Wolverine.Http;
 
@@ -24,8 +25,8 @@ public static class IssueTokenEndpoint
     [WolverinePost("/auth/token"), AllowAnonymous]
     public static async Task<IResult> Post(RequestToken request, IDocumentSession session, PasswordHasher hasher, TokenIssuer issuer, CancellationToken ct)
     {
-        var claim = await session.LoadAsync<EmailClaim>(EmailClaim.KeyOf(request.Email!), ct);
-        var user = claim is null ? null : await session.Events.AggregateStreamAsync<User>(claim.UserId, token: ct);
+        var userId = await session.FindAsync(Registration.EmailClaim, request.Email!, ct);
+        var user = userId is null ? null : await session.Events.AggregateStreamAsync<User>(userId.Value, token: ct);
         if (user is null)
         {
             hasher.VerifyDecoy(request.Password!);

@@ -33,7 +33,9 @@ public sealed class AddUserCommand : JasperFxAsyncCommand<AddUserInput>
 
     public override async Task<bool> Execute(AddUserInput input)
     {
-        var password = Environment.GetEnvironmentVariable(PasswordVariable) ?? await Console.In.ReadLineAsync() ?? "";
+        var password = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : await Console.In.ReadLineAsync() ?? "";
         var displayName = input.DisplayNameFlag.Length > 0 ? input.DisplayNameFlag : input.EmailFlag.Split('@')[0];
         var problems = new[]
         {

@@ -1,5 +1,6 @@
 using Marten;
 using Shop.Identity.Credentials;
+using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.Identity.Users;
@@ -7,20 +8,21 @@ namespace Shop.Identity.Users;
 /// <summary>Opening an account, shared by the public sign-up and the operators' add-user command.</summary>
 public static class Registration
 {
+    /// <summary>The kind of unique value an e-mail address is: one account per address, in any case.</summary>
+    public const string EmailClaim = "email";
+
     /// <summary>Starts the user's stream and claims the e-mail address; null when the address is taken.</summary>
     public static async Task<UserRegistered?> StartAsync(
         IDocumentSession session, PasswordHasher hasher, string email, string displayName, string password, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        var key = EmailClaim.KeyOf(email);
-        if (await session.LoadAsync<EmailClaim>(key, ct) is not null)
+        if (await session.FindAsync(EmailClaim, email, ct) is not null)
         {
             return null;
         }
 
         var registered = new UserRegistered(Guid.CreateVersion7(), email.Trim(), displayName.Trim(), hasher.Hash(password), [.. roles.Order(StringComparer.Ordinal)]);
         session.Events.StartStream<User>(registered.UserId, registered);
-        // A concurrent sign-up with the same address fails here, at commit, on the claim's primary key.
-        session.Insert(new EmailClaim(key, registered.UserId));
+        session.Claim(EmailClaim, email, registered.UserId);
         if (roles.Contains(ShopRoles.Admin))
         {
             var roster = await session.Events.FetchForWriting<AdminRoster>(AdminRoster.StreamId, ct);

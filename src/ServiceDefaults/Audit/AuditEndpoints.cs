@@ -119,6 +119,6 @@ public static class AuditEndpoints
             return false;
         }
 
-        return user.IsAdminOrAuditor() || await stream.OwnerAsync(session, id, ct) == user.UserId();
+        return user.IsAdminOrAuditor() || (await stream.OwnerAsync(session, id, ct) is { } owner && owner == user.UserId());
     }
 }

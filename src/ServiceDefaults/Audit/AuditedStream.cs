@@ -14,14 +14,14 @@ public interface IAuditedStream
 
     Type AggregateType { get; }
 
-    /// <summary>The owner of the stream as it is now, or null when the stream does not exist.</summary>
+    /// <summary>The owner of the stream as it is now, or null when it does not exist or has no owner.</summary>
     Task<Guid?> OwnerAsync(IQuerySession session, Guid id, CancellationToken ct);
 
     /// <summary>The aggregate as it was at a version or instant; null when it did not exist then.</summary>
     Task<object?> StateAsync(IQuerySession session, Guid id, long version, DateTimeOffset? at, CancellationToken ct);
 }
 
-internal sealed class AuditedStream<T>(string route, string name, Func<T, Guid> ownerOf) : IAuditedStream
+internal sealed class AuditedStream<T>(string route, string name, Func<T, Guid?> ownerOf) : IAuditedStream
     where T : class
 {
     public string Route => route;
@@ -42,8 +42,11 @@ internal sealed class AuditedStream<T>(string route, string name, Func<T, Guid> 
 
 public static class AuditedStreamRegistration
 {
-    /// <summary>Makes the aggregate's history and past states available to its owner, admins and auditors.</summary>
-    public static IServiceCollection AddAuditedStream<T>(this IServiceCollection services, string route, string name, Func<T, Guid> ownerOf)
+    /// <summary>
+    /// Makes the aggregate's history and past states available to its owner, admins and auditors;
+    /// <paramref name="ownerOf"/> gives null for aggregates no customer owns.
+    /// </summary>
+    public static IServiceCollection AddAuditedStream<T>(this IServiceCollection services, string route, string name, Func<T, Guid?> ownerOf)
         where T : class =>
         services.AddSingleton<IAuditedStream>(new AuditedStream<T>(route, name, ownerOf));
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,8 @@ public static class ProblemDetailsExtensions
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 JsonException => StatusCodes.Status400BadRequest,
+                // Lost races the endpoint did not see coming: a duplicate key, a stream that moved on.
+                DocumentAlreadyExistsException or ConcurrencyException => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });

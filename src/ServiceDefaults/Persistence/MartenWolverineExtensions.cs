@@ -1,5 +1,6 @@
 using JasperFx.Core;
 using Marten;
+using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Hosting;
@@ -51,8 +52,16 @@ public static class MartenWolverineExtensions
             opts.Durability.KeepAfterMessageHandling = 30.Minutes();
             // Elect a leader and hand out projection shards within seconds of start-up, not tens of seconds.
             opts.Durability.FirstHealthCheckExecution = 1.Seconds();
+            opts.Durability.HealthCheckPollingTime = 2.Seconds();
             opts.Durability.AssignmentSettlePeriod = 2.Seconds();
 
+            // A lost optimistic-concurrency race (or a duplicate insert) is retried at once against the
+            // new state, with jittered back-off so racing handlers spread out instead of colliding again.
+            opts.Policies.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>()
+                .RetryWithCooldown([.. Enumerable.Range(0, 12).Select(i => TimeSpan.FromMilliseconds(Math.Min(10 * Math.Pow(2, i), 500)))])
+                .WithFullJitter()
+                .Then.ScheduleRetry(1.Seconds(), 5.Seconds())
+                .Then.MoveToErrorQueue();
             opts.Policies.OnAnyException()
                 .RetryWithCooldown(50.Milliseconds(), 250.Milliseconds())
                 .Then.ScheduleRetry(1.Seconds(), 5.Seconds(), 30.Seconds())

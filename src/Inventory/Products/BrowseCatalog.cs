@@ -1,0 +1,42 @@
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.ReadModels;
+using Wolverine.Http;
+
+namespace Shop.Inventory.Products;
+
+/// <summary>Anyone may browse the catalog: a page of products (optionally those whose name contains <c>?name=</c>), or one product.</summary>
+public static class BrowseCatalogEndpoints
+{
+    [WolverineGet("/products"), AllowAnonymous]
+    public static async Task<IResult> List(string? name, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
+    {
+        if (Paging.Problem(page, pageSize) is { } problem)
+        {
+            return problem;
+        }
+
+        var query = session.Query<CatalogItem>().AsQueryable();
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            var fragment = name.Trim();
+            query = query.Where(p => p.Name.Contains(fragment, StringComparison.OrdinalIgnoreCase));
+        }
+
+        return Results.Ok(await query.OrderBy(p => p.Name).ThenBy(p => p.Id).ToPageAsync(page, pageSize, ct));
+    }
+
+    [WolverineGet("/products/{id}"), AllowAnonymous]
+    public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http)
+    {
+        var item = await session.LoadAtLeastAsync<CatalogItem>(id, http.Request.MinVersion(), http.RequestAborted);
+        if (item is null)
+        {
+            return Problems.NotFound("Product");
+        }
+
+        http.Response.SetETag(item.Version);
+        return Results.Ok(item);
+    }
+}

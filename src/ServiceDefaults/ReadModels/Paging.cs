@@ -1,0 +1,28 @@
+using Marten.Pagination;
+using Microsoft.AspNetCore.Http;
+using Shop.ServiceDefaults.Http;
+
+namespace Shop.ServiceDefaults.ReadModels;
+
+/// <summary>One page of a list, with what a client needs to ask for the next.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total);
+
+/// <summary>Page numbers start at 1; a page holds at most <see cref="MaxPageSize"/> items, so no request can ask for everything.</summary>
+public static class Paging
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    /// <summary>The 400 answer for a page outside the limits, or null when the request is fine.</summary>
+    public static IResult? Problem(int? page, int? pageSize) =>
+        page is < 1 ? Problems.BadRequest("page", "page starts at 1.")
+        : pageSize is < 1 or > MaxPageSize ? Problems.BadRequest("pageSize", $"pageSize must be between 1 and {MaxPageSize}.")
+        : null;
+
+    public static async Task<Page<T>> ToPageAsync<T>(this IQueryable<T> query, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (number, size) = (page ?? 1, pageSize ?? DefaultPageSize);
+        var items = await query.ToPagedListAsync(number, size, ct);
+        return new Page<T>([.. items], number, size, items.TotalItemCount);
+    }
+}
