@@ -1,5 +1,6 @@
 using System.Globalization;
 using Shop.ServiceDefaults.Audit;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 

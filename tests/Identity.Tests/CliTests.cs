@@ -1,4 +1,5 @@
 using Shop.ServiceDefaults.Security;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 

@@ -1,3 +1,5 @@
+using Shop.Testing;
+
 namespace Shop.Identity.Tests;
 
 public class ConcurrencyTests(IdentityFixture fixture)

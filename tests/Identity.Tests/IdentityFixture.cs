@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using JasperFx.CommandLine;
 using Marten;
 using Shop.Identity.Credentials;
@@ -114,10 +113,4 @@ public sealed class IdentityFixture : IAsyncLifetime
     }
 
     public sealed record TokenAnswer(string AccessToken, string TokenType, int ExpiresIn);
-}
-
-public static class ScenarioExtensions
-{
-    public static void Bearer(this Scenario scenario, string token) =>
-        scenario.WithRequestHeader("Authorization", new AuthenticationHeaderValue("Bearer", token).ToString());
 }

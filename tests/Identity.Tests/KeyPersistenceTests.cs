@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Shop.Testing;
 using Wolverine;
 
 namespace Shop.Identity.Tests;

@@ -2,6 +2,7 @@ using Marten;
 using Shop.Identity.Credentials;
 using Shop.Identity.Users;
 using Shop.ServiceDefaults.Security;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 

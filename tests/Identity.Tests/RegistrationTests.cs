@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Shop.ServiceDefaults.Security;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Shop.ServiceDefaults.Security;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 

@@ -1,4 +1,5 @@
 using Shop.Identity.Users;
+using Shop.Testing;
 
 namespace Shop.Identity.Tests;
 

@@ -1,6 +1,6 @@
+using JasperFx;
 using JasperFx.Core;
 using Marten;
-using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Hosting;
