@@ -64,45 +64,39 @@ public class ProjectionTests(IdentityFixture fixture)
         });
     }
 
-    /// <summary>
-    /// The command line rebuilds with a daemon of its own, so it is for a stopped service (a running one
-    /// rebuilds through its admin endpoint): this test stops its own host first, as an operator would.
-    /// </summary>
     [Fact]
     public async Task a_rebuild_from_the_command_line_of_a_stopped_service_yields_the_same_read_model()
     {
         const string schema = "identity_cli_tests";
-        await using (var service = await AlbaHost.For<Program>(x =>
-        {
-            x.UseSetting("Shop:Schema", schema);
-            x.UseSetting("Identity:Keys:Directory", fixture.KeysDirectory);
-            x.UseSetting("Logging:LogLevel:Default", "Warning");
-            x.ConfigureServices(s => s.RunWolverineInSoloMode());
-        }))
-        {
-            await service.ResetAllMartenDataAsync();
-            foreach (var name in new[] { "First Customer", "Second Customer" })
+
+        var (before, after, outcome) = await ProjectionRebuilds.FromCommandLineAsync(
+            "Identity",
+            schema,
+            ["mt_doc_userview"],
+            () => AlbaHost.For<Program>(x =>
             {
-                await service.Scenario(s =>
+                x.UseSetting("Shop:Schema", schema);
+                x.UseSetting("Identity:Keys:Directory", fixture.KeysDirectory);
+                x.UseSetting("Logging:LogLevel:Default", "Warning");
+                x.ConfigureServices(s => s.RunWolverineInSoloMode());
+            }),
+            async service =>
+            {
+                foreach (var name in new[] { "First Customer", "Second Customer" })
                 {
-                    s.Post.Json(new { email = IdentityFixture.UniqueEmail(), password = IdentityFixture.Password, displayName = name }).ToUrl("/users");
-                    s.StatusCodeShouldBe(201);
-                });
-            }
-
-            await service.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
-        }
-
-        var ct = TestContext.Current.CancellationToken;
-        var query = $"select data::text from {schema}.mt_doc_userview order by id";
-        var before = await Database.RowsAsync(query, ct);
-        before.Count.ShouldBe(2);
-        await Database.ExecuteAsync($"delete from {schema}.mt_doc_userview", ct);
-
-        var outcome = await IdentityCli.RunAsync(fixture, "projections rebuild -p UserView", schema: schema);
+                    await service.Scenario(s =>
+                    {
+                        s.Post.Json(new { email = IdentityFixture.UniqueEmail(), password = IdentityFixture.Password, displayName = name }).ToUrl("/users");
+                        s.StatusCodeShouldBe(201);
+                    });
+                }
+            },
+            new Dictionary<string, string> { ["Identity__Keys__Directory"] = fixture.KeysDirectory },
+            TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(0, outcome.Output);
-        (await Database.RowsAsync(query, ct)).ShouldBe(before);
+        before.Count.ShouldBe(2);
+        after.ShouldBe(before);
     }
 
     /// <summary>A user with a few events; other tests write their own users meanwhile.</summary>

@@ -1,4 +1,3 @@
-using Marten;
 using Marten.Events;
 using Shop.Contracts.Inventory;
 using Shop.ServiceDefaults.Audit;
@@ -66,45 +65,44 @@ public class AuditAndProjectionTests(InventoryFixture fixture)
     public async Task rebuilding_from_the_command_line_with_the_service_stopped_yields_the_same_read_models()
     {
         const string schema = "inventory_cli_tests";
-        var ct = TestContext.Current.CancellationToken;
-        await using (var service = await AlbaHost.For<Program>(x =>
-        {
-            x.UseSetting("Shop:Schema", schema);
-            x.UseSetting("Logging:LogLevel:Default", "Warning");
-            x.ConfigureServices(s =>
-            {
-                fixture.Tokens.Install(s);
-                s.RunWolverineInSoloMode();
-                s.DisableAllExternalWolverineTransports();
-            });
-        }))
-        {
-            await service.ResetAllMartenDataAsync();
-            var admin = fixture.Tokens.Admin();
-            var created = await service.Scenario(s =>
-            {
-                s.Post.Json(new { sku = "CLI-1", name = "Rebuilt", price = 3m, currency = "EUR" }).ToUrl("/products");
-                s.Bearer(admin);
-                s.StatusCodeShouldBe(201);
-            });
-            var id = (await created.ReadAsJsonAsync<Shop.ServiceDefaults.EventSourcing.WriteAccepted>())!.Id;
-            await service.Scenario(s =>
-            {
-                s.Post.Json(new { quantity = 9 }).ToUrl($"/products/{id}/stock");
-                s.Bearer(admin);
-                s.StatusCodeShouldBeOk();
-            });
-            await service.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
-        }
+        var admin = fixture.Tokens.Admin();
 
-        var before = await SnapshotAsync(schema);
-        before.Count.ShouldBe(2);
-        await Database.ExecuteAsync($"delete from {schema}.mt_doc_catalogitem; delete from {schema}.mt_doc_stocklevel", ct);
-
-        var outcome = await ServiceCli.RunAsync("Inventory", "projections rebuild", new Dictionary<string, string> { ["Shop__Schema"] = schema }, ct: ct);
+        var (before, after, outcome) = await ProjectionRebuilds.FromCommandLineAsync(
+            "Inventory",
+            schema,
+            ["mt_doc_catalogitem", "mt_doc_stocklevel"],
+            () => AlbaHost.For<Program>(x =>
+            {
+                x.UseSetting("Shop:Schema", schema);
+                x.UseSetting("Logging:LogLevel:Default", "Warning");
+                x.ConfigureServices(s =>
+                {
+                    fixture.Tokens.Install(s);
+                    s.RunWolverineInSoloMode();
+                    s.DisableAllExternalWolverineTransports();
+                });
+            }),
+            async service =>
+            {
+                var created = await service.Scenario(s =>
+                {
+                    s.Post.Json(new { sku = "CLI-1", name = "Rebuilt", price = 3m, currency = "EUR" }).ToUrl("/products");
+                    s.Bearer(admin);
+                    s.StatusCodeShouldBe(201);
+                });
+                var id = (await created.ReadAsJsonAsync<Shop.ServiceDefaults.EventSourcing.WriteAccepted>())!.Id;
+                await service.Scenario(s =>
+                {
+                    s.Post.Json(new { quantity = 9 }).ToUrl($"/products/{id}/stock");
+                    s.Bearer(admin);
+                    s.StatusCodeShouldBeOk();
+                });
+            },
+            ct: TestContext.Current.CancellationToken);
 
         outcome.ExitCode.ShouldBe(0, outcome.Output);
-        (await SnapshotAsync(schema)).ShouldBe(before);
+        before.Count.ShouldBe(2);
+        after.ShouldBe(before);
     }
 
     /// <summary>A product with a received, reserved and shipped history; other tests write their own products meanwhile.</summary>

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Marten;
+using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.ReadModels;
+using Shop.ServiceDefaults.Security;
+using Wolverine.Http;
+
+namespace Shop.Payments.Payments;
+
+/// <summary>
+/// Customers read their own payments (all of them, or those of <c>?orderId=</c>); admins and
+/// auditors read anyone's. Someone else's payment is a 404.
+/// </summary>
+public static class ReadPaymentsEndpoints
+{
+    [WolverineGet("/payments")]
+    public static async Task<IResult> List(Guid? orderId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
+    {
+        if (Paging.Problem(page, pageSize) is { } problem)
+        {
+            return problem;
+        }
+
+        var query = session.Query<PaymentView>().AsQueryable();
+        if (!caller.IsAdminOrAuditor())
+        {
+            var customer = caller.UserId();
+            query = query.Where(p => p.CustomerId == customer);
+        }
+
+        if (orderId is { } order)
+        {
+            query = query.Where(p => p.OrderId == order);
+        }
+
+        return Results.Ok(await query.OrderByDescending(p => p.RequestedAt).ToPageAsync(page, pageSize, ct));
+    }
+
+    [WolverineGet("/payments/{id}")]
+    public static async Task<IResult> Get(Guid id, ClaimsPrincipal caller, IQuerySession session, HttpContext http)
+    {
+        var payment = await session.LoadAtLeastAsync<PaymentView>(id, http.Request.MinVersion(), http.RequestAborted);
+        if (payment is null || (payment.CustomerId != caller.UserId() && !caller.IsAdminOrAuditor()))
+        {
+            return Problems.NotFound("Payment");
+        }
+
+        http.Response.SetETag(payment.Version);
+        return Results.Ok(payment);
+    }
+}
