@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Health;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Persistence;
 using Shop.ServiceDefaults.Projections;
 using Shop.ServiceDefaults.Security;
@@ -41,6 +42,7 @@ public static class ServiceDefaultsExtensions
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseIdempotencyKeys();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapAuditEndpoints();
