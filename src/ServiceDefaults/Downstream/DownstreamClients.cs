@@ -39,9 +39,9 @@ public static class DownstreamClients
         return builder;
     }
 
-    /// <summary>True for the failures that mean "the other service is not answering", as opposed to an answer.</summary>
+    /// <summary>True for the failures that mean "the other service gives no usable answer": silence, refusal or garbage.</summary>
     public static bool IsUnavailable(Exception e) =>
-        e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+        e is HttpRequestException or System.Text.Json.JsonException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
             or Polly.RateLimiting.RateLimiterRejectedException or TaskCanceledException;
 }
 

@@ -158,6 +158,12 @@ public static class Idempotency
         {
             await next(context);
         }
+        catch
+        {
+            // Nothing is kept for a request that failed: the client may retry with the same key.
+            await ReleaseAsync(store, id);
+            throw;
+        }
         finally
         {
             context.Response.Body = original;
@@ -187,6 +193,13 @@ public static class Idempotency
         await session.SaveChangesAsync(CancellationToken.None);
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    private static async Task ReleaseAsync(IDocumentStore store, string id)
+    {
+        await using var session = store.LightweightSession();
+        session.Delete<IdempotentRequest>(id);
+        await session.SaveChangesAsync(CancellationToken.None);
     }
 
     private static string CallerOf(ClaimsPrincipal user) =>

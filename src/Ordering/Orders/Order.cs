@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+
+namespace Shop.Ordering.Orders;
+
+/// <summary>A product on an order, named and priced from the catalog when it was added.</summary>
+public sealed record OrderLine(Guid ProductId, string Name, int Quantity, decimal UnitPrice);
+
+public sealed record OrderCreated(Guid OrderId, Guid CustomerId, string? Currency, IReadOnlyList<OrderLine> Lines);
+
+/// <summary>Added to the order; a product already on it gets the quantity added and the newer price.</summary>
+public sealed record ItemAdded(Guid OrderId, Guid CustomerId, string Currency, OrderLine Line);
+
+public sealed record ItemRemoved(Guid OrderId, Guid CustomerId, Guid ProductId);
+
+public sealed record OrderCheckedOut(Guid OrderId, Guid CustomerId, string PaymentMethod, decimal Total, string Currency);
+
+public sealed record OrderConfirmed(Guid OrderId, Guid CustomerId, Guid PaymentId);
+
+public sealed record OrderCancelled(Guid OrderId, Guid CustomerId, string Reason, Guid? By);
+
+public sealed record OrderShipped(Guid OrderId, Guid CustomerId, Guid By);
+
+public enum OrderStatus
+{
+    Pending,
+    Submitted,
+    Confirmed,
+    Cancelled,
+    Shipped,
+}
+
+/// <summary>A customer's order: editable while Pending, then submitted, confirmed or cancelled, and shipped.</summary>
+public sealed record Order(
+    Guid Id,
+    Guid CustomerId,
+    OrderStatus Status,
+    string? Currency,
+    ImmutableList<OrderLine> Lines,
+    string? PaymentMethod,
+    string? CancellationReason)
+{
+    public decimal Total => Lines.Sum(l => l.Quantity * l.UnitPrice);
+
+    public static Order Create(OrderCreated e) =>
+        new(e.OrderId, e.CustomerId, OrderStatus.Pending, e.Currency, [.. e.Lines], null, null);
+
+    public Order Apply(ItemAdded e)
+    {
+        var existing = Lines.Find(l => l.ProductId == e.Line.ProductId);
+        var merged = existing is null ? e.Line : e.Line with { Quantity = existing.Quantity + e.Line.Quantity };
+        return this with
+        {
+            Currency = e.Currency,
+            Lines = existing is null ? Lines.Add(merged) : Lines.Replace(existing, merged),
+        };
+    }
+
+    public Order Apply(ItemRemoved e) => this with { Lines = Lines.RemoveAll(l => l.ProductId == e.ProductId) };
+
+    public Order Apply(OrderCheckedOut e) => this with { Status = OrderStatus.Submitted, PaymentMethod = e.PaymentMethod };
+
+    public Order Apply(OrderConfirmed _) => this with { Status = OrderStatus.Confirmed };
+
+    public Order Apply(OrderCancelled e) => this with { Status = OrderStatus.Cancelled, CancellationReason = e.Reason };
+
+    public Order Apply(OrderShipped _) => this with { Status = OrderStatus.Shipped };
+
+    /// <summary>The order after the given events, for answers that show the outcome of a decision.</summary>
+    public Order After(IEnumerable<object> events) => events.Aggregate(this, (order, e) => e switch
+    {
+        ItemAdded x => order.Apply(x),
+        ItemRemoved x => order.Apply(x),
+        OrderCheckedOut x => order.Apply(x),
+        OrderConfirmed x => order.Apply(x),
+        OrderCancelled x => order.Apply(x),
+        OrderShipped x => order.Apply(x),
+        _ => order,
+    });
+}

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using Marten;
+using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.ReadModels;
+using Shop.ServiceDefaults.Security;
+using Wolverine.Http;
+
+namespace Shop.Ordering.Orders;
+
+/// <summary>
+/// Reading orders: one order (its customer, admins and auditors; anyone else gets 404), or the
+/// caller's own, newest first. Send <c>X-Min-Version</c> (the ETag of a write) to read what that
+/// write changed.
+/// </summary>
+public sealed record OrderListItem(Guid OrderId, OrderStatus Status, decimal Total, string? Currency, int ItemCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public static class ReadOrdersEndpoints
+{
+    private const int DefaultLimit = 20;
+
+    [WolverineGet("/orders/{id}")]
+    public static async Task<IResult> Get(Guid id, ClaimsPrincipal caller, IQuerySession session, HttpContext http)
+    {
+        var order = await session.LoadAtLeastAsync<OrderDetails>(id, http.Request.MinVersion(), http.RequestAborted);
+        if (order is null || (order.CustomerId != caller.UserId() && !caller.IsAdminOrAuditor()))
+        {
+            return Problems.NotFound("Order");
+        }
+
+        http.Response.SetETag(order.Version);
+        return Results.Ok(order);
+    }
+
+    [WolverineGet("/orders")]
+    public static async Task<IResult> Mine(int? limit, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
+    {
+        if (limit is < 1 or > Paging.MaxPageSize)
+        {
+            return Problems.BadRequest("limit", $"limit must be between 1 and {Paging.MaxPageSize}.");
+        }
+
+        var list = await session.LoadAsync<CustomerOrders>(caller.UserId(), ct);
+        return Results.Ok((list?.Orders ?? [])
+            .OrderByDescending(o => o.CreatedAt)
+            .Take(limit ?? DefaultLimit)
+            .Select(o => new OrderListItem(o.OrderId, o.Status, o.Total, o.Currency, o.ItemCount, o.CreatedAt, o.UpdatedAt))
+            .ToList());
+    }
+}

@@ -1,0 +1,24 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Shop.ServiceDefaults.EventSourcing;
+using Shop.ServiceDefaults.Security;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Shop.Ordering.Orders;
+
+/// <summary>An admin ships a Confirmed order. Shipping twice changes nothing.</summary>
+public static class ShipOrderEndpoint
+{
+    public static Decision Decide(Order order, Guid admin) => order.Status switch
+    {
+        OrderStatus.Shipped => Decision.Accept(),
+        OrderStatus.Confirmed => Decision.Accept(new OrderShipped(order.Id, order.CustomerId, admin)),
+        _ => Decision.Conflict($"The order is {order.Status}; only a Confirmed order can ship."),
+    };
+
+    [WolverinePost("/orders/{id}/ship"), Authorize(Policy = ShopPolicies.Admin)]
+    public static Task<IResult> Post(Guid id, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http) =>
+        session.DecideAsync(id, http, bus, order => Decide(order, user.UserId()));
+}

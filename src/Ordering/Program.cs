@@ -1,0 +1,41 @@
+using JasperFx.Events.Projections;
+using Shop.Contracts;
+using Shop.Ordering.Catalog;
+using Shop.Ordering.Customers;
+using Shop.Ordering.Orders;
+using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.Downstream;
+using Shop.ServiceDefaults.Hosting;
+using Wolverine.RabbitMQ;
+using Integration = Shop.Contracts.Orders;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(new ShopService
+{
+    Name = "ordering",
+    ApplicationAssembly = typeof(Program).Assembly,
+    Marten = opts =>
+    {
+        opts.Projections.Add<OrderDetailsProjection>(ProjectionLifecycle.Async);
+        opts.Projections.Add<CustomerOrdersProjection>(ProjectionLifecycle.Async);
+    },
+    Wolverine = opts =>
+    {
+        // Typed HTTP clients come from factory lambdas, which Wolverine's generated code cannot inline.
+        opts.CodeGeneration.AlwaysUseServiceLocationFor<Pricing>();
+        opts.PublishMessage<Integration.OrderCreated>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Created);
+        opts.PublishMessage<Integration.OrderConfirmed>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Confirmed);
+        opts.PublishMessage<Integration.OrderCancelled>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Cancelled);
+        opts.PublishMessage<Integration.OrderShipped>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Shipped);
+    },
+});
+builder.Services.AddDownstreamClient<CatalogClient>(builder.Configuration, "Inventory", "http://127.0.0.1:3003");
+builder.Services.AddDownstreamClient<CustomerDirectory>(builder.Configuration, "Identity", "http://127.0.0.1:3001");
+builder.Services.AddScoped<Pricing>();
+builder.Services.AddAuditedStream<Order>("orders", "order", order => order.CustomerId);
+
+var app = builder.Build();
+app.MapServiceDefaults();
+return await app.RunServiceAsync(args);
+
+public partial class Program;
