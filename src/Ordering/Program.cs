@@ -1,7 +1,10 @@
 using JasperFx.Events.Projections;
 using Shop.Contracts;
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Payments;
 using Shop.Ordering.Catalog;
 using Shop.Ordering.Customers;
+using Shop.Ordering.Fulfilment;
 using Shop.Ordering.Orders;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Downstream;
@@ -23,6 +26,12 @@ builder.AddServiceDefaults(new ShopService
     {
         // Typed HTTP clients come from factory lambdas, which Wolverine's generated code cannot inline.
         opts.CodeGeneration.AlwaysUseServiceLocationFor<Pricing>();
+        opts.ListenToRabbitQueue(Queues.Ordering);
+        opts.PublishMessage<ReserveStock>().ToRabbitQueue(Queues.Inventory);
+        opts.PublishMessage<ReleaseStock>().ToRabbitQueue(Queues.Inventory);
+        opts.PublishMessage<CommitStock>().ToRabbitQueue(Queues.Inventory);
+        opts.PublishMessage<ProcessPayment>().ToRabbitQueue(Queues.Payments);
+        opts.PublishMessage<RefundPayment>().ToRabbitQueue(Queues.Payments);
         opts.PublishMessage<Integration.OrderCreated>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Created);
         opts.PublishMessage<Integration.OrderConfirmed>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Confirmed);
         opts.PublishMessage<Integration.OrderCancelled>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Cancelled);
@@ -32,6 +41,7 @@ builder.AddServiceDefaults(new ShopService
 builder.Services.AddDownstreamClient<CatalogClient>(builder.Configuration, "Inventory", "http://127.0.0.1:3003");
 builder.Services.AddDownstreamClient<CustomerDirectory>(builder.Configuration, "Identity", "http://127.0.0.1:3001");
 builder.Services.AddScoped<Pricing>();
+builder.Services.AddSingleton(FulfilmentSettings.From(builder.Configuration));
 builder.Services.AddAuditedStream<Order>("orders", "order", order => order.CustomerId);
 
 var app = builder.Build();

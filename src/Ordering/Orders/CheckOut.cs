@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Shop.Ordering.Fulfilment;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
@@ -14,7 +15,8 @@ public sealed record CheckOut(string? PaymentMethod);
 /// <summary>
 /// The customer submits a Pending, non-empty order with a payment method (a card token such as
 /// pm_card_visa); it becomes Submitted and other services hear order.created. The answer is 202:
-/// stock and payment follow asynchronously.
+/// stock and payment follow asynchronously, driven by the fulfilment saga that starts in the same
+/// transaction as the checkout.
 /// </summary>
 public static class CheckOutEndpoint
 {
@@ -32,14 +34,23 @@ public static class CheckOutEndpoint
                 : Decision.Accept(new OrderCheckedOut(order.Id, order.CustomerId, paymentMethod, order.Total, order.Currency!)));
 
     [WolverinePost("/orders/{id}/checkout")]
-    public static async Task<IResult> Post(Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, Pricing pricing, IMessageBus bus, HttpContext http)
+    public static async Task<IResult> Post(
+        Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, Pricing pricing, FulfilmentSettings settings, IMessageBus bus, HttpContext http)
     {
         if (await pricing.CustomerProblemAsync(user.UserId(), http.RequestAborted) is { } customerProblem)
         {
             return customerProblem;
         }
 
-        var result = await session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), command.PaymentMethod!.Trim()));
+        var result = await session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), command.PaymentMethod!.Trim()), async (_, submitted) =>
+        {
+            var (saga, messages) = OrderFulfilment.Begin(submitted, settings);
+            session.Insert(saga);
+            foreach (var message in messages)
+            {
+                await bus.PublishAsync(message);
+            }
+        });
         return result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK } && result is IValueHttpResult { Value: OrderResponse accepted }
             ? Results.Accepted($"/orders/{id}", accepted)
             : result;

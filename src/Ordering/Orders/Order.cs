@@ -20,6 +20,17 @@ public sealed record OrderCancelled(Guid OrderId, Guid CustomerId, string Reason
 
 public sealed record OrderShipped(Guid OrderId, Guid CustomerId, Guid By);
 
+// What the fulfilment saga learned from Inventory and Payments, recorded on the order for auditors.
+public sealed record OrderStockReserved(Guid OrderId, Guid CustomerId);
+
+public sealed record OrderStockReleased(Guid OrderId, Guid CustomerId);
+
+public sealed record OrderStockCommitted(Guid OrderId, Guid CustomerId);
+
+public sealed record OrderPaymentCaptured(Guid OrderId, Guid CustomerId, Guid PaymentId, decimal Amount);
+
+public sealed record OrderPaymentRefunded(Guid OrderId, Guid CustomerId, Guid PaymentId, decimal Amount);
+
 public enum OrderStatus
 {
     Pending,
@@ -29,6 +40,9 @@ public enum OrderStatus
     Shipped,
 }
 
+/// <summary>Where the order's stock and money are, as Inventory and Payments reported them.</summary>
+public readonly record struct OrderLedger(bool StockHeld, bool StockShipped, decimal Captured, decimal Refunded);
+
 /// <summary>A customer's order: editable while Pending, then submitted, confirmed or cancelled, and shipped.</summary>
 public sealed record Order(
     Guid Id,
@@ -37,7 +51,8 @@ public sealed record Order(
     string? Currency,
     ImmutableList<OrderLine> Lines,
     string? PaymentMethod,
-    string? CancellationReason)
+    string? CancellationReason,
+    OrderLedger Ledger = default)
 {
     public decimal Total => Lines.Sum(l => l.Quantity * l.UnitPrice);
 
@@ -65,6 +80,16 @@ public sealed record Order(
 
     public Order Apply(OrderShipped _) => this with { Status = OrderStatus.Shipped };
 
+    public Order Apply(OrderStockReserved _) => this with { Ledger = Ledger with { StockHeld = true } };
+
+    public Order Apply(OrderStockReleased _) => this with { Ledger = Ledger with { StockHeld = false } };
+
+    public Order Apply(OrderStockCommitted _) => this with { Ledger = Ledger with { StockHeld = false, StockShipped = true } };
+
+    public Order Apply(OrderPaymentCaptured e) => this with { Ledger = Ledger with { Captured = Ledger.Captured + e.Amount } };
+
+    public Order Apply(OrderPaymentRefunded e) => this with { Ledger = Ledger with { Refunded = Ledger.Refunded + e.Amount } };
+
     /// <summary>The order after the given events, for answers that show the outcome of a decision.</summary>
     public Order After(IEnumerable<object> events) => events.Aggregate(this, (order, e) => e switch
     {
@@ -74,6 +99,11 @@ public sealed record Order(
         OrderConfirmed x => order.Apply(x),
         OrderCancelled x => order.Apply(x),
         OrderShipped x => order.Apply(x),
+        OrderStockReserved x => order.Apply(x),
+        OrderStockReleased x => order.Apply(x),
+        OrderStockCommitted x => order.Apply(x),
+        OrderPaymentCaptured x => order.Apply(x),
+        OrderPaymentRefunded x => order.Apply(x),
         _ => order,
     });
 }

@@ -11,7 +11,9 @@ namespace Shop.Ordering.Orders;
 /// </summary>
 public static class OrderWrites
 {
-    public static async Task<IResult> DecideAsync(this IDocumentSession session, Guid id, HttpContext http, IMessageBus bus, Func<Order, Decision> rule)
+    /// <param name="afterwards">What else must happen, in the same transaction, when the rule appended events (given the order before and after).</param>
+    public static async Task<IResult> DecideAsync(
+        this IDocumentSession session, Guid id, HttpContext http, IMessageBus bus, Func<Order, Decision> rule, Func<Order, Order, ValueTask>? afterwards = null)
     {
         var (stream, failure) = await session.FetchForWritingAsync<Order>(id, http);
         if (failure is not null)
@@ -33,6 +35,11 @@ public static class OrderWrites
         foreach (var message in IntegrationEvents.For(after, decision.Events))
         {
             await bus.PublishAsync(message);
+        }
+
+        if (afterwards is not null && decision.Events.Count > 0)
+        {
+            await afterwards(before, after);
         }
 
         http.Response.SetETag(version);

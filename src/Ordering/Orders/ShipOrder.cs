@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Shop.Contracts.Inventory;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Security;
 using Wolverine;
@@ -8,7 +9,7 @@ using Wolverine.Http;
 
 namespace Shop.Ordering.Orders;
 
-/// <summary>An admin ships a Confirmed order. Shipping twice changes nothing.</summary>
+/// <summary>An admin ships a Confirmed order: its reserved stock leaves the warehouse. Shipping twice changes nothing.</summary>
 public static class ShipOrderEndpoint
 {
     public static Decision Decide(Order order, Guid admin) => order.Status switch
@@ -20,5 +21,5 @@ public static class ShipOrderEndpoint
 
     [WolverinePost("/orders/{id}/ship"), Authorize(Policy = ShopPolicies.Admin)]
     public static Task<IResult> Post(Guid id, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http) =>
-        session.DecideAsync(id, http, bus, order => Decide(order, user.UserId()));
+        session.DecideAsync(id, http, bus, order => Decide(order, user.UserId()), async (shipped, _) => await bus.PublishAsync(new CommitStock(shipped.Id)));
 }

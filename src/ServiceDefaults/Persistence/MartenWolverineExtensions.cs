@@ -67,10 +67,15 @@ public static class MartenWolverineExtensions
                 .Then.ScheduleRetry(1.Seconds(), 5.Seconds(), 30.Seconds())
                 .Then.MoveToErrorQueue();
 
-            opts.UseRabbitMq(new Uri(settings.RabbitMq))
+            var rabbit = opts.UseRabbitMq(new Uri(settings.RabbitMq))
                 .AutoProvision()
                 .DeclareExchange(Exchanges.Orders, e => e.ExchangeType = ExchangeType.Topic)
                 .DeclareExchange(Exchanges.Users, e => e.ExchangeType = ExchangeType.Topic);
+            // A prefix gives a test run (or a second shop on one broker) exchanges and queues of its own.
+            if (settings.BrokerPrefix is { Length: > 0 } prefix)
+            {
+                rabbit.PrefixIdentifiers(prefix);
+            }
             service.Wolverine(opts);
         });
 
