@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.Core;
 using Marten;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Hosting;
 using Weasel.Core;
@@ -54,6 +55,9 @@ public static class MartenWolverineExtensions
             opts.Durability.FirstHealthCheckExecution = 1.Seconds();
             opts.Durability.HealthCheckPollingTime = 2.Seconds();
             opts.Durability.AssignmentSettlePeriod = 2.Seconds();
+            // Saga timeouts are scheduled messages: look for due ones every second so they fire on time.
+            opts.Durability.ScheduledJobFirstExecution = 1.Seconds();
+            opts.Durability.ScheduledJobPollingTime = 1.Seconds();
 
             // A lost optimistic-concurrency race (or a duplicate insert) is retried at once against the
             // new state, with jittered back-off so racing handlers spread out instead of colliding again.
@@ -75,6 +79,11 @@ public static class MartenWolverineExtensions
             if (settings.BrokerPrefix is { Length: > 0 } prefix)
             {
                 rabbit.PrefixIdentifiers(prefix);
+            }
+
+            if (builder.Configuration.GetValue("Shop:PurgeQueuesOnStartup", false))
+            {
+                rabbit.AutoPurgeOnStartup();
             }
             service.Wolverine(opts);
         });
