@@ -25,6 +25,7 @@ public static class DownstreamClients
         builder.AddStandardResilienceHandler(o =>
         {
             o.RateLimiter.DefaultRateLimiterOptions.PermitLimit = 100;
+            o.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 200;
             o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(8);
             o.Retry.MaxRetryAttempts = 3;
             o.Retry.BackoffType = DelayBackoffType.Exponential;
