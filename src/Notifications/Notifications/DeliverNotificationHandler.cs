@@ -1,0 +1,51 @@
+using Marten;
+using Shop.Notifications.Customers;
+using Shop.Notifications.Delivery;
+using Wolverine;
+
+namespace Shop.Notifications.Notifications;
+
+/// <summary>
+/// One delivery attempt. A failure is recorded and the attempt scheduled again with exponential
+/// back-off; after the configured number of attempts the notification is given up, visibly.
+/// A notification already sent or given up is left alone, so a redelivered request sends nothing twice.
+/// </summary>
+public static class DeliverNotificationHandler
+{
+    public static async Task<OutgoingMessages> Handle(
+        DeliverNotification command, IDocumentSession session, MailSender mail, DeliverySettings settings, ILogger<DeliverNotification> log, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<Notification>(command.NotificationId, ct);
+        if (stream.Aggregate is not { IsSettled: false } notification)
+        {
+            return [];
+        }
+
+        var contact = await session.LoadAsync<CustomerContact>(notification.CustomerId, ct);
+        var attempt = notification.Attempts + 1;
+        try
+        {
+            if (contact is null)
+            {
+                throw new InvalidOperationException("The customer's address is not known yet.");
+            }
+
+            await mail.SendAsync(notification.Id, contact.Email, contact.DisplayName, notification.Subject, notification.Body, ct);
+            stream.AppendOne(new NotificationSent(notification.Id, contact.Email));
+            return [];
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Attempt {Attempt} to deliver notification {NotificationId} failed", attempt, notification.Id);
+            stream.AppendOne(new NotificationFailed(notification.Id, attempt, e.Message));
+            if (attempt >= settings.MaxAttempts)
+            {
+                log.LogError("Gave up delivering notification {NotificationId} after {Attempts} attempts", notification.Id, attempt);
+                stream.AppendOne(new NotificationGivenUp(notification.Id, attempt));
+                return [];
+            }
+
+            return [command.DelayedFor(settings.RetryAfter(attempt))];
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace Shop.Notifications.Notifications;
+
+public sealed record NotificationRequested(Guid NotificationId, Guid CustomerId, Guid OrderId, string Channel, string Template, string Subject, string Body);
+
+public sealed record NotificationSent(Guid NotificationId, string To);
+
+public sealed record NotificationFailed(Guid NotificationId, int Attempt, string Error);
+
+public sealed record NotificationGivenUp(Guid NotificationId, int Attempts);
+
+public enum NotificationStatus
+{
+    Pending,
+    Sent,
+    GivenUp,
+}
+
+/// <summary>One message to a customer about one order event, and what became of it.</summary>
+public sealed record Notification(Guid Id, Guid CustomerId, Guid OrderId, string Subject, string Body, NotificationStatus Status, int Attempts)
+{
+    public bool IsSettled => Status != NotificationStatus.Pending;
+
+    public static Notification Create(NotificationRequested e) => new(e.NotificationId, e.CustomerId, e.OrderId, e.Subject, e.Body, NotificationStatus.Pending, 0);
+
+    public Notification Apply(NotificationSent _) => this with { Status = NotificationStatus.Sent, Attempts = Attempts + 1 };
+
+    public Notification Apply(NotificationFailed _) => this with { Attempts = Attempts + 1 };
+
+    public Notification Apply(NotificationGivenUp _) => this with { Status = NotificationStatus.GivenUp };
+}

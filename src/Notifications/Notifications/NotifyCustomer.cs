@@ -1,0 +1,42 @@
+using Marten;
+using Shop.Contracts.Orders;
+using Shop.ServiceDefaults.EventSourcing;
+using Wolverine;
+
+namespace Shop.Notifications.Notifications;
+
+/// <summary>Asks for the delivery of one notification; sent again, with a delay, after each failed attempt.</summary>
+public sealed record DeliverNotification(Guid NotificationId);
+
+/// <summary>
+/// Turns each order event into exactly one notification. The notification's id is derived from the
+/// order and the event, so a redelivered event (or the same event published twice) finds its
+/// notification already there and creates nothing.
+/// </summary>
+public static class NotifyCustomerHandler
+{
+    private static readonly Guid Namespace = new("4a7f3d6e-2b1c-4e8f-9a0d-5c6b7e8f9a01");
+
+    public static Task<OutgoingMessages> Handle(OrderCreated e, IDocumentSession session, CancellationToken ct) => NotifyAsync(e.OrderId, e.CustomerId, e, session, ct);
+
+    public static Task<OutgoingMessages> Handle(OrderConfirmed e, IDocumentSession session, CancellationToken ct) => NotifyAsync(e.OrderId, e.CustomerId, e, session, ct);
+
+    public static Task<OutgoingMessages> Handle(OrderCancelled e, IDocumentSession session, CancellationToken ct) => NotifyAsync(e.OrderId, e.CustomerId, e, session, ct);
+
+    public static Task<OutgoingMessages> Handle(OrderShipped e, IDocumentSession session, CancellationToken ct) => NotifyAsync(e.OrderId, e.CustomerId, e, session, ct);
+
+    public static Guid IdFor(Guid orderId, string template) => NameBasedGuid.Create(Namespace, $"{orderId:N}/{template}");
+
+    private static async Task<OutgoingMessages> NotifyAsync(Guid orderId, Guid customerId, object orderEvent, IDocumentSession session, CancellationToken ct)
+    {
+        var (template, subject, body) = Templates.For(orderEvent);
+        var id = IdFor(orderId, template);
+        if (await session.Events.FetchStreamStateAsync(id, ct) is not null)
+        {
+            return [];
+        }
+
+        session.Events.StartStream<Notification>(id, new NotificationRequested(id, customerId, orderId, "email", template, subject, body));
+        return [new DeliverNotification(id)];
+    }
+}

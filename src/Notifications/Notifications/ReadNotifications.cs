@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using Marten;
+using Shop.ServiceDefaults.ReadModels;
+using Shop.ServiceDefaults.Security;
+using Wolverine.Http;
+
+namespace Shop.Notifications.Notifications;
+
+/// <summary>The caller's notifications, newest first; admins and auditors may ask for any customer's with <c>?customerId=</c>.</summary>
+public static class ReadNotificationsEndpoint
+{
+    [WolverineGet("/notifications")]
+    public static async Task<IResult> List(Guid? customerId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
+    {
+        if (Paging.Problem(page, pageSize) is { } problem)
+        {
+            return problem;
+        }
+
+        if (customerId is not null && customerId != caller.UserId() && !caller.IsAdminOrAuditor())
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only admins and auditors read other customers' notifications.");
+        }
+
+        var whose = customerId ?? caller.UserId();
+        return Results.Ok(await session.Query<NotificationView>()
+            .Where(n => n.CustomerId == whose)
+            .OrderByDescending(n => n.RequestedAt)
+            .ToPageAsync(page, pageSize, ct));
+    }
+}

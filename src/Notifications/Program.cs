@@ -1,0 +1,30 @@
+using JasperFx.Events.Projections;
+using Shop.Contracts;
+using Shop.Contracts.Users;
+using Shop.Notifications.Delivery;
+using Shop.Notifications.Notifications;
+using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.Hosting;
+using Wolverine.RabbitMQ;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(new ShopService
+{
+    Name = "notifications",
+    ApplicationAssembly = typeof(Program).Assembly,
+    Marten = opts => opts.Projections.Add<NotificationViewProjection>(ProjectionLifecycle.Async),
+    Wolverine = opts =>
+    {
+        opts.ListenToRabbitQueue("notifications.orders", q => q.BindExchange(Exchanges.Orders, "order.*"));
+        opts.ListenToRabbitQueue("notifications.users", q => q.BindExchange(Exchanges.Users, UserTopics.Registered));
+    },
+});
+builder.Services.AddSingleton(DeliverySettings.From(builder.Configuration));
+builder.Services.AddSingleton<MailSender>();
+builder.Services.AddAuditedStream<Notification>("notifications", "notification", n => n.CustomerId);
+
+var app = builder.Build();
+app.MapServiceDefaults();
+return await app.RunServiceAsync(args);
+
+public partial class Program;
