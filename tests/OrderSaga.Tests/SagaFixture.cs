@@ -17,7 +17,7 @@ namespace Shop.OrderSaga.Tests;
 
 /// <summary>
 /// Ordering, Inventory and Payments hosted together, each on its own schema of a real PostgreSQL,
-/// talking over a real RabbitMQ (queues and exchanges prefixed so nothing else shares them).
+/// talking over a real RabbitMQ (in a virtual host of their own, so nothing else shares its queues).
 /// Identity is a loopback stub that finds every customer active.
 /// </summary>
 public sealed class SagaFixture : IAsyncLifetime
@@ -25,6 +25,7 @@ public sealed class SagaFixture : IAsyncLifetime
     public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan SlowCard = TimeSpan.FromSeconds(10);
     private StubHttpService _identity = null!;
+    private string _broker = "";
 
     public TestTokens Tokens { get; } = new();
 
@@ -36,6 +37,7 @@ public sealed class SagaFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        _broker = await Broker.VirtualHostAsync("saga-tests");
         _identity = await StubHttpService.StartAsync(app => app.MapGet("/users/{id:guid}/status", (Guid id) => Results.Ok(new { id, active = true })));
         Inventory = await AlbaHost.For<inventory::Program>(x => Configure(x, "saga_inventory"));
         Payments = await AlbaHost.For<payments::Program>(x =>
@@ -147,7 +149,7 @@ public sealed class SagaFixture : IAsyncLifetime
     private void Configure(IWebHostBuilder x, string schema)
     {
         x.UseSetting("Shop:Schema", schema);
-        x.UseSetting("Shop:BrokerPrefix", "sagatests");
+        x.UseSetting("ConnectionStrings:RabbitMq", _broker);
         x.UseSetting("Shop:PurgeQueuesOnStartup", "true");
         x.UseSetting("Logging:LogLevel:Default", "Warning");
         x.ConfigureServices(s =>

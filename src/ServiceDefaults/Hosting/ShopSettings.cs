@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 namespace Shop.ServiceDefaults.Hosting;
 
 /// <summary>The settings every service reads, with development defaults applied only in Development.</summary>
-public sealed record ShopSettings(string Postgres, string RabbitMq, string Schema, string? BrokerPrefix = null)
+public sealed record ShopSettings(string Postgres, string RabbitMq, string Schema)
 {
     public const string DevelopmentPostgres = "Host=127.0.0.1;Port=5432;Database=shop;Username=shop;Password=shop";
     public const string DevelopmentRabbitMq = "amqp://shop:shop@127.0.0.1:5672";
@@ -26,6 +26,6 @@ public sealed record ShopSettings(string Postgres, string RabbitMq, string Schem
                 "Refusing to start outside Development with the development database or broker password.");
         }
 
-        return new ShopSettings(postgres, rabbit, configuration["Shop:Schema"] ?? serviceName, configuration["Shop:BrokerPrefix"]);
+        return new ShopSettings(postgres, rabbit, configuration["Shop:Schema"] ?? serviceName);
     }
 }

@@ -75,12 +75,6 @@ public static class MartenWolverineExtensions
                 .AutoProvision()
                 .DeclareExchange(Exchanges.Orders, e => e.ExchangeType = ExchangeType.Topic)
                 .DeclareExchange(Exchanges.Users, e => e.ExchangeType = ExchangeType.Topic);
-            // A prefix gives a test run (or a second shop on one broker) exchanges and queues of its own.
-            if (settings.BrokerPrefix is { Length: > 0 } prefix)
-            {
-                rabbit.PrefixIdentifiers(prefix);
-            }
-
             if (builder.Configuration.GetValue("Shop:PurgeQueuesOnStartup", false))
             {
                 rabbit.AutoPurgeOnStartup();
