@@ -17,34 +17,47 @@ namespace Shop.ServiceDefaults.Hosting;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Everything a Shop service host has in common: telemetry, logs, health, errors, tokens, Marten and Wolverine.</summary>
+    /// <summary>Everything a Shop service host has in common: the web basics, plus Marten and Wolverine.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, ShopService service)
     {
         var settings = ShopSettings.From(builder.Configuration, builder.Environment, service.Name);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(service);
-
-        builder.AddJsonLogging();
-        builder.AddShopTelemetry(service.Name);
-        builder.Services.AddShopProblemDetails();
+        builder.AddWebDefaults(service.Name);
         builder.Services.AddShopHealthChecks();
-        builder.AddJwtValidation();
         builder.AddMartenAndWolverine(service, settings);
+        return builder;
+    }
 
+    /// <summary>What every Shop web host does, the gateway included: telemetry, JSON logs, errors, tokens.</summary>
+    public static WebApplicationBuilder AddWebDefaults(this WebApplicationBuilder builder, string name)
+    {
+        builder.AddJsonLogging();
+        builder.AddShopTelemetry(name);
+        builder.Services.AddShopProblemDetails();
+        builder.Services.AddHealthChecks();
+        builder.AddJwtValidation();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
 
-    /// <summary>Maps health, metrics and the service's Wolverine endpoints, in the order the pipeline needs.</summary>
-    public static WebApplication MapServiceDefaults(this WebApplication app, Action<WolverineHttpOptions>? http = null)
+    /// <summary>Error handling, headers, authentication, health and metrics, in the order the pipeline needs.</summary>
+    public static WebApplication UseWebDefaults(this WebApplication app)
     {
         app.UseShopErrorHandling();
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseIdempotencyKeys();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
+        return app;
+    }
+
+    /// <summary>The web defaults plus idempotency keys, history, projection admin and the service's Wolverine endpoints.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app, Action<WolverineHttpOptions>? http = null)
+    {
+        app.UseWebDefaults();
+        app.UseIdempotencyKeys();
         app.MapAuditEndpoints();
         app.MapProjectionAdminEndpoints();
         app.MapWolverineEndpoints(o =>

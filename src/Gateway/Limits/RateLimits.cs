@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Shop.ServiceDefaults.Security;
+
+namespace Shop.Gateway.Limits;
+
+/// <summary>
+/// Requests per minute per signed-in user (per client address otherwise), and a much smaller budget
+/// for log-in attempts per client address, against password guessing. Over the limit: 429 with
+/// Retry-After and a ProblemDetails body. Limits come from the "RateLimits" section.
+/// </summary>
+public static class RateLimits
+{
+    public const string TokenPath = "/api/auth/token";
+
+    public static IServiceCollection AddShopRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var perMinute = configuration.GetValue("RateLimits:PerMinute", 600);
+        var tokenPerMinute = configuration.GetValue("RateLimits:TokenPerMinute", 10);
+        return services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    RateLimitPartition.GetFixedWindowLimiter(CallerOf(context), _ => Window(perMinute))),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    context.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
+                        ? RateLimitPartition.GetFixedWindowLimiter($"token:{AddressOf(context)}", _ => Window(tokenPerMinute))
+                        : RateLimitPartition.GetNoLimiter("none")));
+            o.OnRejected = RejectAsync;
+        });
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+
+    private static string CallerOf(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true ? $"user:{context.User.UserId()}" : $"address:{AddressOf(context)}";
+
+    private static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests",
+            detail: $"Slow down: try again in {seconds} s.").ExecuteAsync(rejected.HttpContext);
+    }
+}

@@ -1,0 +1,25 @@
+using Shop.Gateway.Dashboard;
+using Shop.Gateway.Limits;
+using Shop.Gateway.Routing;
+using Shop.ServiceDefaults.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddWebDefaults("gateway");
+builder.Services.AddServiceDiscovery();
+builder.Services.AddReverseProxy()
+    .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddServiceDiscoveryDestinationResolver();
+builder.Services.AddHttpClient(DashboardEndpoint.Client).AddServiceDiscovery();
+builder.Services.AddHealthChecks().AddDownstreamHealthChecks();
+builder.Services.AddShopRateLimits(builder.Configuration);
+
+var app = builder.Build();
+app.UseCorrelationHeader();
+app.UseWebDefaults();
+app.UseRateLimiter();
+app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous();
+app.MapDashboard();
+app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());
+await app.RunAsync();
+
+public partial class Program;
