@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+using Shop.Testing;
+
+[assembly: AssemblyFixture(typeof(Shop.Gateway.Tests.GatewayFixture))]
+
+namespace Shop.Gateway.Tests;
+
+/// <summary>What a stand-in service saw of a proxied request.</summary>
+public sealed record Echo(string Service, string Method, string Path, bool HadToken, string? TraceParent);
+
+/// <summary>
+/// The gateway in front of five stand-in services, each a real HTTP server on loopback that echoes
+/// what it received. Payments points at a port nobody listens on; Ordering has a route that hangs;
+/// Notifications fails its list.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public const int TokenPerMinute = 3;
+    private readonly List<StubHttpService> _services = [];
+
+    public TestTokens Tokens { get; } = new();
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var addresses = new Dictionary<string, string>();
+        foreach (var name in new[] { "identity", "ordering", "inventory", "notifications" })
+        {
+            var service = await StubHttpService.StartAsync(app => app.Map("/{**path}", async (HttpContext http) =>
+            {
+                if (name == "ordering" && http.Request.Path.StartsWithSegments("/orders/hang"))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), http.RequestAborted);
+                }
+
+                if (name == "notifications" && http.Request.Path.StartsWithSegments("/notifications"))
+                {
+                    return Results.StatusCode(500);
+                }
+
+                return Results.Ok(new Echo(name, http.Request.Method, http.Request.Path + http.Request.QueryString, http.Request.Headers.Authorization.Count > 0, http.Request.Headers["traceparent"]));
+            }));
+            _services.Add(service);
+            addresses[name] = service.Address.ToString();
+        }
+
+        addresses["payments"] = $"http://127.0.0.1:{ClosedPort()}";
+        Host = await AlbaHost.For<Program>(x =>
+        {
+            foreach (var (name, address) in addresses)
+            {
+                x.UseSetting($"Services:{name}:http:0", address);
+            }
+
+            x.UseSetting("ReverseProxy:Clusters:ordering:HttpRequest:ActivityTimeout", "00:00:02");
+            x.UseSetting("RateLimits:TokenPerMinute", TokenPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            x.UseSetting("Logging:LogLevel:Default", "Warning");
+            x.ConfigureServices(Tokens.Install);
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
