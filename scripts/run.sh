@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Starts the whole shop on this machine and keeps it running until Ctrl-C:
+# PostgreSQL and RabbitMQ, a trace viewer, the six services (each supervised: restarted with
+# back-off when it dies), and demo data created through the public API.
+#   run.sh start    build, start, wait for readiness, create demo data, supervise
+#   run.sh stop     stop what a running start started (services, trace viewer, infrastructure)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data="${SHOP_DATA_DIR:-$root/.local}"
+logs="$data/logs"
+run="$data/run"
+configuration="${SHOP_CONFIGURATION:-Release}"
+gateway="http://127.0.0.1:3000"
+dashboard_port="${SHOP_TRACE_VIEWER_PORT:-18888}"
+admin_email="admin@shop.local"
+admin_password="${SHOP_DEMO_ADMIN_PASSWORD:-admin passphrase 1}"
+customer_email="demo@shop.local"
+customer_password="${SHOP_DEMO_PASSWORD:-demo passphrase 1}"
+# name:port, in start order (Identity first: the others validate its tokens)
+services=(Identity:3001 Inventory:3003 Payments:3004 Ordering:3002 Notifications:3005 Gateway:3000)
+
+log() { printf '[shop] %s\n' "$*" >&2; }
+die() { printf '[shop] error: %s\n' "$*" >&2; exit 1; }
+
+service_env() {
+  export ASPNETCORE_ENVIRONMENT=Development
+  export Identity__Keys__Directory="$data/identity-keys"
+  export Notifications__PickupDirectory="$data/mail"
+  export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4317}"
+}
+
+# Runs one service forever: when it exits (crash, kill -9), it is started again after a back-off
+# that doubles up to 30 s, and resets once the service has stayed up for a minute.
+supervise() {
+  local name=$1 dll="$root/src/$1/bin/$configuration/net10.0/Shop.$1.dll" backoff=1
+  while [ ! -f "$run/stopping" ]; do
+    local started=$SECONDS
+    ( cd "$(dirname "$dll")" && exec dotnet "$dll" ) >>"$logs/$name.log" 2>&1 &
+    echo $! >"$run/$name.pid"
+    local code=0
+    wait $! || code=$?
+    [ ! -f "$run/stopping" ] || break
+    printf '%s %s exited with code %s; restarting in %ss\n' "$(date -u +%FT%TZ)" "$name" "$code" "$backoff" | tee -a "$logs/supervisor.log" >&2
+    sleep "$backoff"
+    if [ $((SECONDS - started)) -gt 60 ]; then backoff=1; else backoff=$((backoff * 2 > 30 ? 30 : backoff * 2)); fi
+  done
+}
+
+wait_ready() {
+  local name=$1 port=$2 deadline=$((SECONDS + 180))
+  until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || die "$name did not become ready; see $logs/$name.log"
+    sleep 1
+  done
+}
+
+start_trace_viewer() {
+  dotnet restore "$root/tools/TraceViewer" -v quiet >/dev/null
+  local viewer
+  viewer="$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools/Aspire.Dashboard 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$viewer" ]; then
+    log "trace viewer not available; traces are not collected"
+    return
+  fi
+  ( ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:4317 \
+    ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:4318 ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
+    exec "$viewer" ) >>"$logs/trace-viewer.log" 2>&1 &
+  echo $! >"$run/trace-viewer.pid"
+}
+
+json_field() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
+
+demo_data() {
+  ( cd "$root/src/Identity/bin/$configuration/net10.0" && service_env && SHOP_USER_PASSWORD="$admin_password" \
+    dotnet Shop.Identity.dll add-user --email "$admin_email" --role admin --display-name "Shop admin" ) >>"$logs/demo-data.log" 2>&1 \
+    || die "could not create the admin; see $logs/demo-data.log"
+  curl -s -o /dev/null -X POST "$gateway/api/users" -H 'content-type: application/json' \
+    -d "{\"email\":\"$customer_email\",\"password\":\"$customer_password\",\"displayName\":\"Demo Customer\"}"
+  local token
+  token=$(curl -sf -X POST "$gateway/api/auth/token" -H 'content-type: application/json' \
+    -d "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" | json_field '["accessToken"]')
+  local product sku name price
+  for product in "MUG-1|Coffee mug|12.50" "LAMP-1|Desk lamp|39.90" "BOOK-1|Event sourcing notebook|7.25"; do
+    IFS='|' read -r sku name price <<<"$product"
+    local answer
+    answer=$(curl -s -X POST "$gateway/api/products" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+      -d "{\"sku\":\"$sku\",\"name\":\"$name\",\"price\":$price,\"currency\":\"EUR\"}")
+    if id=$(printf '%s' "$answer" | json_field '["id"]' 2>/dev/null); then
+      curl -sf -o /dev/null -X POST "$gateway/api/products/$id/stock" -H "Authorization: Bearer $token" \
+        -H 'content-type: application/json' -d '{"quantity":100}'
+    fi
+  done
+}
+
+stop() {
+  mkdir -p "$run"
+  touch "$run/stopping"
+  for pidfile in "$run"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+  "$root/scripts/infra.sh" down
+  log "stopped"
+}
+
+start() {
+  mkdir -p "$logs" "$run"
+  rm -f "$run/stopping"
+  "$root/scripts/infra.sh" up
+  log "building ($configuration)"
+  dotnet build "$root/Shop.sln" -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || die "build failed; see $logs/build.log"
+  service_env
+  start_trace_viewer
+  for entry in "${services[@]}"; do
+    supervise "${entry%%:*}" &
+    echo $! >"$run/${entry%%:*}-supervisor.pid"
+  done
+  for entry in "${services[@]}"; do
+    wait_ready "${entry%%:*}" "${entry##*:}"
+    log "${entry%%:*} ready on port ${entry##*:}"
+  done
+  demo_data
+  cat <<INFO
+
+Shop is running.
+  gateway        $gateway   (API under /api)
+  trace viewer   http://127.0.0.1:$dashboard_port
+  RabbitMQ UI    http://127.0.0.1:15672   (shop / shop)
+  logs           $logs
+  admin          $admin_email / $admin_password
+  customer       $customer_email / $customer_password
+
+Try:
+  curl $gateway/api/products
+  curl -X POST $gateway/api/auth/token -H 'content-type: application/json' -d '{"email":"$customer_email","password":"$customer_password"}'
+
+Ctrl-C (or ./shop stop) stops everything; data is kept in $data.
+INFO
+  trap 'stop; exit 0' INT TERM
+  wait
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  *) die "usage: run.sh start|stop" ;;
+esac
