@@ -4,6 +4,8 @@
 # back-off when it dies), and demo data created through the public API.
 #   run.sh start    build, start, wait for readiness, create demo data, supervise
 #   run.sh stop     stop what a running start started (services, trace viewer, infrastructure)
+# SHOP_SKIP_BUILD=1 runs what is already built; SHOP_KEEP_INFRA=1 leaves PostgreSQL and RabbitMQ
+# running at stop; SHOP_TRACE_VIEWER=off starts no trace viewer.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -101,7 +103,7 @@ stop() {
     kill "$(cat "$pidfile")" 2>/dev/null || true
     rm -f "$pidfile"
   done
-  "$root/scripts/infra.sh" down
+  [ "${SHOP_KEEP_INFRA:-}" = 1 ] || "$root/scripts/infra.sh" down
   log "stopped"
 }
 
@@ -109,10 +111,12 @@ start() {
   mkdir -p "$logs" "$run"
   rm -f "$run/stopping"
   "$root/scripts/infra.sh" up
-  log "building ($configuration)"
-  dotnet build "$root/Shop.sln" -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || die "build failed; see $logs/build.log"
+  if [ "${SHOP_SKIP_BUILD:-}" != 1 ]; then
+    log "building ($configuration)"
+    dotnet build "$root/Shop.sln" -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || die "build failed; see $logs/build.log"
+  fi
   service_env
-  start_trace_viewer
+  [ "${SHOP_TRACE_VIEWER:-}" = off ] || start_trace_viewer
   for entry in "${services[@]}"; do
     supervise "${entry%%:*}" &
     echo $! >"$run/${entry%%:*}-supervisor.pid"

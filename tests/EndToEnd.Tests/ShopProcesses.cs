@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+[assembly: AssemblyFixture(typeof(Shop.EndToEnd.Tests.ShopProcesses))]
+
+namespace Shop.EndToEnd.Tests;
+
+/// <summary>
+/// The whole shop started the way <c>./shop start</c> starts it (the same script, the same six
+/// processes, the same demo data) against real PostgreSQL and RabbitMQ; tests talk to the gateway only.
+/// </summary>
+public sealed class ShopProcesses : IAsyncLifetime
+{
+    public const string Gateway = "http://127.0.0.1:3000/api/";
+    public const string AdminEmail = "admin@shop.local";
+    public const string AdminPassword = "admin passphrase 1";
+    private static readonly string Root = FindRoot();
+    private readonly StringBuilder _output = new();
+    private Process _shop = null!;
+
+    public HttpClient Http { get; } = new() { BaseAddress = new Uri(Gateway), Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask InitializeAsync()
+    {
+        var start = new ProcessStartInfo("bash", "scripts/run.sh start")
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        start.Environment["SHOP_CONFIGURATION"] = configuration;
+        start.Environment["SHOP_SKIP_BUILD"] = "1";
+        start.Environment["SHOP_KEEP_INFRA"] = "1";
+        start.Environment["SHOP_TRACE_VIEWER"] = "off";
+        start.Environment["SHOP_DEMO_ADMIN_PASSWORD"] = AdminPassword;
+        start.Environment["Ordering__PaymentTimeoutSeconds"] = "5";
+        start.Environment["Payments__SlowCardDelaySeconds"] = "8";
+        // Every test logs in from 127.0.0.1: the gateway's guard against password guessing would stop them.
+        start.Environment["RateLimits__TokenPerMinute"] = "1000";
+        _shop = Process.Start(start)!;
+        var ready = new TaskCompletionSource();
+        _shop.OutputDataReceived += (_, e) => Record(e.Data, ready);
+        _shop.ErrorDataReceived += (_, e) => Record(e.Data, ready);
+        _shop.BeginOutputReadLine();
+        _shop.BeginErrorReadLine();
+        var finished = await Task.WhenAny(ready.Task, _shop.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(4)));
+        if (finished != ready.Task)
+        {
+            throw new InvalidOperationException($"The shop did not start:\n{_output}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = Process.Start(new ProcessStartInfo("bash", "scripts/run.sh stop") { WorkingDirectory = Root, Environment = { ["SHOP_KEEP_INFRA"] = "1" } })!;
+        await stop.WaitForExitAsync();
+        await _shop.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Http.Dispose();
+    }
+
+    public async Task<string> TokenAsync(string email, string password)
+    {
+        using var response = await Http.PostAsJsonAsync("auth/token", new { email, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string url, string? token, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return request;
+    }
+
+    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string url, string? token, object? body = null)
+    {
+        using var response = await Http.SendAsync(Request(method, url, token, body));
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private void Record(string? line, TaskCompletionSource ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.StartsWith("Shop is running", StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("Shop.sln not found.");
+        }
+
+        return directory.FullName;
+    }
+}
