@@ -37,8 +37,8 @@ public sealed class ShopProcesses : IAsyncLifetime
         start.Environment["SHOP_KEEP_INFRA"] = "1";
         start.Environment["SHOP_TRACE_VIEWER"] = "off";
         start.Environment["SHOP_DEMO_ADMIN_PASSWORD"] = AdminPassword;
-        start.Environment["Ordering__PaymentTimeoutSeconds"] = "5";
-        start.Environment["Payments__SlowCardDelaySeconds"] = "8";
+        start.Environment["Ordering__PaymentTimeoutSeconds"] = "15";
+        start.Environment["Payments__SlowCardDelaySeconds"] = "25";
         // Every test logs in from 127.0.0.1: the gateway's guard against password guessing would stop them.
         start.Environment["RateLimits__TokenPerMinute"] = "1000";
         _shop = Process.Start(start)!;
