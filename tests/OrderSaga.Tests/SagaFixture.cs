@@ -22,8 +22,8 @@ namespace Shop.OrderSaga.Tests;
 /// </summary>
 public sealed class SagaFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(4);
-    public static readonly TimeSpan SlowCard = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(8);
+    public static readonly TimeSpan SlowCard = TimeSpan.FromSeconds(14);
     private StubHttpService _identity = null!;
     private string _broker = "";
 
