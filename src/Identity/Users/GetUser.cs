@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Marten;
-using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;
@@ -14,22 +13,9 @@ namespace Shop.Identity.Users;
 public static class GetUserEndpoints
 {
     [WolverineGet("/users/me")]
-    public static Task<IResult> Me(ClaimsPrincipal user, IQuerySession session, HttpContext http) =>
-        ReadAsync(user.UserId(), session, http);
+    public static Task<IResult> Me(ClaimsPrincipal user, IQuerySession session, HttpContext http) => ById(user.UserId(), session, http);
 
     [WolverineGet("/users/{id}")]
-    public static Task<IResult> ById(Guid id, ClaimsPrincipal user, IQuerySession session, HttpContext http) =>
-        id == user.UserId() || user.IsAdminOrAuditor() ? ReadAsync(id, session, http) : Task.FromResult(Problems.NotFound("User"));
-
-    private static async Task<IResult> ReadAsync(Guid id, IQuerySession session, HttpContext http)
-    {
-        var view = await session.LoadAtLeastAsync<UserView>(id, http.Request.MinVersion(), http.RequestAborted);
-        if (view is null)
-        {
-            return Problems.NotFound("User");
-        }
-
-        http.Response.SetETag(view.Version);
-        return Results.Ok(view);
-    }
+    public static Task<IResult> ById(Guid id, IQuerySession session, HttpContext http) =>
+        session.ReadAsync<UserView>(id, http, "User", user => user.Id);
 }

@@ -1,6 +1,5 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.ReadModels;
 using Wolverine.Http;
 
@@ -28,15 +27,5 @@ public static class BrowseCatalogEndpoints
     }
 
     [WolverineGet("/products/{id}"), AllowAnonymous]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http)
-    {
-        var item = await session.LoadAtLeastAsync<CatalogItem>(id, http.Request.MinVersion(), http.RequestAborted);
-        if (item is null)
-        {
-            return Problems.NotFound("Product");
-        }
-
-        http.Response.SetETag(item.Version);
-        return Results.Ok(item);
-    }
+    public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) => session.ReadAsync<CatalogItem>(id, http, "Product");
 }

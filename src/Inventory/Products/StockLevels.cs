@@ -1,6 +1,5 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;
@@ -15,15 +14,5 @@ public static class StockLevelEndpoints
         Paging.Problem(page, pageSize) ?? Results.Ok(await session.Query<StockLevel>().OrderBy(s => s.Sku).ToPageAsync(page, pageSize, ct));
 
     [WolverineGet("/products/{id}/stock"), Authorize(Policy = ShopPolicies.AdminOrAuditor)]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http)
-    {
-        var level = await session.LoadAtLeastAsync<StockLevel>(id, http.Request.MinVersion(), http.RequestAborted);
-        if (level is null)
-        {
-            return Problems.NotFound("Product");
-        }
-
-        http.Response.SetETag(level.Version);
-        return Results.Ok(level);
-    }
+    public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) => session.ReadAsync<StockLevel>(id, http, "Product");
 }

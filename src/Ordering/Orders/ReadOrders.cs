@@ -19,17 +19,8 @@ public static class ReadOrdersEndpoints
     private const int DefaultLimit = 20;
 
     [WolverineGet("/orders/{id}")]
-    public static async Task<IResult> Get(Guid id, ClaimsPrincipal caller, IQuerySession session, HttpContext http)
-    {
-        var order = await session.LoadAtLeastAsync<OrderDetails>(id, http.Request.MinVersion(), http.RequestAborted);
-        if (order is null || (order.CustomerId != caller.UserId() && !caller.IsAdminOrAuditor()))
-        {
-            return Problems.NotFound("Order");
-        }
-
-        http.Response.SetETag(order.Version);
-        return Results.Ok(order);
-    }
+    public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
+        session.ReadAsync<OrderDetails>(id, http, "Order", order => order.CustomerId);
 
     [WolverineGet("/orders")]
     public static async Task<IResult> Mine(int? limit, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)

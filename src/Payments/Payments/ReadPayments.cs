@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Marten;
-using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;
@@ -37,15 +36,6 @@ public static class ReadPaymentsEndpoints
     }
 
     [WolverineGet("/payments/{id}")]
-    public static async Task<IResult> Get(Guid id, ClaimsPrincipal caller, IQuerySession session, HttpContext http)
-    {
-        var payment = await session.LoadAtLeastAsync<PaymentView>(id, http.Request.MinVersion(), http.RequestAborted);
-        if (payment is null || (payment.CustomerId != caller.UserId() && !caller.IsAdminOrAuditor()))
-        {
-            return Problems.NotFound("Payment");
-        }
-
-        http.Response.SetETag(payment.Version);
-        return Results.Ok(payment);
-    }
+    public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
+        session.ReadAsync<PaymentView>(id, http, "Payment", payment => payment.CustomerId);
 }

@@ -1,4 +1,7 @@
 using Marten;
+using Microsoft.AspNetCore.Http;
+using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.ReadModels;
 
@@ -33,5 +36,23 @@ public static class Consistency
             await Task.Delay(pause, ct);
             pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
         }
+    }
+
+    /// <summary>
+    /// The answer to a GET of one read model: 200 with its ETag, after waiting for the version the
+    /// caller names in X-Min-Version; 404 when it does not exist or (when it has an owner) belongs to
+    /// someone other than the caller, unless the caller is an admin or auditor.
+    /// </summary>
+    public static async Task<IResult> ReadAsync<T>(this IQuerySession session, Guid id, HttpContext http, string what, Func<T, Guid>? ownerOf = null)
+        where T : class, IVersioned
+    {
+        var model = await session.LoadAtLeastAsync<T>(id, http.Request.MinVersion(), http.RequestAborted);
+        if (model is null || (ownerOf is not null && ownerOf(model) != http.User.UserId() && !http.User.IsAdminOrAuditor()))
+        {
+            return Problems.NotFound(what);
+        }
+
+        http.Response.SetETag(model.Version);
+        return Results.Ok(model);
     }
 }
