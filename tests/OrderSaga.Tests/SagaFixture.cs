@@ -25,9 +25,12 @@ public sealed class SagaFixture : IAsyncLifetime
     public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(8);
     public static readonly TimeSpan SlowCard = TimeSpan.FromSeconds(14);
     private StubHttpService _identity = null!;
+    public const string VirtualHost = "saga-tests";
     private string _broker = "";
 
     public TestTokens Tokens { get; } = new();
+
+    public string BrokerUri => _broker;
 
     public IAlbaHost Inventory { get; private set; } = null!;
 
@@ -37,7 +40,7 @@ public sealed class SagaFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _broker = await Broker.VirtualHostAsync("saga-tests");
+        _broker = await Broker.VirtualHostAsync(VirtualHost);
         _identity = await StubHttpService.StartAsync(app => app.MapGet("/users/{id:guid}/status", (Guid id) => Results.Ok(new { id, active = true })));
         Inventory = await AlbaHost.For<inventory::Program>(x => Configure(x, "saga_inventory"));
         Payments = await AlbaHost.For<payments::Program>(x =>
