@@ -21,6 +21,9 @@ public sealed class ShopProcesses : IAsyncLifetime
     private readonly StringBuilder _output = new();
     private Process _shop = null!;
 
+    /// <summary>Where the running shop keeps its data, logs and process ids (as <c>./shop start</c> does).</summary>
+    public static string DataDirectory => Path.Combine(Root, ".local");
+
     public HttpClient Http { get; } = new() { BaseAddress = new Uri(Gateway), Timeout = TimeSpan.FromSeconds(30) };
 
     public async ValueTask InitializeAsync()
@@ -90,6 +93,24 @@ public sealed class ShopProcesses : IAsyncLifetime
         using var response = await Http.SendAsync(Request(method, url, token, body));
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Runs a service's executable with a command line, as an operator would on this machine.</summary>
+    public static async Task<(int Code, string Output)> RunServiceCommandAsync(string service, string arguments)
+    {
+        var output = Path.Combine(Root, "src", service, "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0");
+        var start = new ProcessStartInfo("dotnet", $"Shop.{service}.dll {arguments}")
+        {
+            WorkingDirectory = output,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Logging__LogLevel__Default"] = "Warning" },
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private void Record(string? line, TaskCompletionSource ready)

@@ -12,7 +12,7 @@ public class PoisonMessageTests(SagaFixture shop)
     [Fact]
     public async Task a_message_that_cannot_be_read_goes_to_the_dead_letter_queue_and_does_not_block_its_queue()
     {
-        var before = await Broker.MessagesInAsync(SagaFixture.VirtualHost, "wolverine-dead-letter-queue");
+        var poison = $"{{ this is not a payment {Guid.NewGuid()}";
         var factory = new ConnectionFactory { Uri = new Uri(shop.BrokerUri) };
         await using (var connection = await factory.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
@@ -23,7 +23,7 @@ public class PoisonMessageTests(SagaFixture shop)
                 MessageId = Guid.NewGuid().ToString(),
                 Headers = new Dictionary<string, object?> { ["message-type"] = "Shop.Contracts.Payments.ProcessPayment" },
             };
-            await channel.BasicPublishAsync("", "payments", mandatory: false, properties, Encoding.UTF8.GetBytes("{ this is not a payment"));
+            await channel.BasicPublishAsync("", "payments", mandatory: false, properties, Encoding.UTF8.GetBytes(poison));
         }
 
         var product = await shop.ProductAsync(stock: 2);
@@ -31,8 +31,8 @@ public class PoisonMessageTests(SagaFixture shop)
 
         (await shop.SettledAsync(orderId)).Status.ShouldBe(OrderStatus.Confirmed);
         await Eventually.ValueAsync(
-            () => Broker.MessagesInAsync(SagaFixture.VirtualHost, "wolverine-dead-letter-queue"),
-            count => count > before,
+            () => Broker.PeekAsync(SagaFixture.VirtualHost, "wolverine-dead-letter-queue"),
+            bodies => bodies.Contains(poison),
             TimeSpan.FromSeconds(30),
             "the unreadable message reaching the dead-letter queue");
     }

@@ -21,19 +21,20 @@ public static class Broker
         return new UriBuilder(amqp) { Path = name }.Uri.ToString();
     }
 
-    /// <summary>How many messages wait in a queue of a virtual host (0 when the queue does not exist yet).</summary>
-    public static async Task<long> MessagesInAsync(string virtualHost, string queue)
+    /// <summary>The bodies of the messages waiting in a queue (left in place), or none when the queue does not exist yet.</summary>
+    public static async Task<IReadOnlyList<string>> PeekAsync(string virtualHost, string queue)
     {
         using var http = Management();
-        using var response = await http.GetAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
+        var request = new StringContent("""{"count":1000,"ackmode":"ack_requeue_true","encoding":"auto"}""", Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get", request);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            return 0;
+            return [];
         }
 
         response.EnsureSuccessStatusCode();
         using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number ? messages.GetInt64() : 0;
+        return [.. json.RootElement.EnumerateArray().Select(m => m.GetProperty("payload").GetString() ?? "")];
     }
 
     private static HttpClient Management()
