@@ -4,6 +4,9 @@
 # back-off when it dies), and demo data created through the public API.
 #   run.sh start    build, start, wait for readiness, create demo data, supervise
 #   run.sh stop     stop what a running start started (services, trace viewer, infrastructure)
+#   run.sh pause <Service> / run.sh resume <Service>
+#                   stop one service without its supervisor restarting it (e.g. for a command-line
+#                   projection rebuild), then let the supervisor start it again
 # SHOP_SKIP_BUILD=1 runs what is already built; SHOP_KEEP_INFRA=1 leaves PostgreSQL and RabbitMQ
 # running at stop; SHOP_TRACE_VIEWER=off starts no trace viewer.
 set -euo pipefail
@@ -43,6 +46,11 @@ supervise() {
     local code=0
     wait $! || code=$?
     [ ! -f "$run/stopping" ] || break
+    if [ -f "$run/$name.paused" ]; then
+      printf '%s %s paused\n' "$(date -u +%FT%TZ)" "$name" >>"$logs/supervisor.log"
+      while [ -f "$run/$name.paused" ] && [ ! -f "$run/stopping" ]; do sleep 0.5; done
+      continue
+    fi
     printf '%s %s exited with code %s; restarting in %ss\n' "$(date -u +%FT%TZ)" "$name" "$code" "$backoff" | tee -a "$logs/supervisor.log" >&2
     sleep "$backoff"
     if [ $((SECONDS - started)) -gt 60 ]; then backoff=1; else backoff=$((backoff * 2 > 30 ? 30 : backoff * 2)); fi
@@ -93,6 +101,26 @@ demo_data() {
         -H 'content-type: application/json' -d '{"quantity":100}'
     fi
   done
+}
+
+pause() {
+  local name=${1:?which service?}
+  [ -f "$run/$name.pid" ] || die "$name is not running"
+  touch "$run/$name.paused"
+  local pid
+  pid=$(cat "$run/$name.pid")
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+  log "$name paused"
+}
+
+resume() {
+  local name=${1:?which service?}
+  rm -f "$run/$name.paused"
+  local port
+  for entry in "${services[@]}"; do [ "${entry%%:*}" = "$name" ] && port=${entry##*:}; done
+  wait_ready "$name" "${port:?unknown service $name}"
+  log "$name resumed"
 }
 
 stop() {
@@ -149,5 +177,7 @@ INFO
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  *) die "usage: run.sh start|stop" ;;
+  pause) pause "${2:-}" ;;
+  resume) resume "${2:-}" ;;
+  *) die "usage: run.sh start|stop|pause <Service>|resume <Service>" ;;
 esac

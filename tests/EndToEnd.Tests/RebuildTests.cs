@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Shop.EndToEnd.Tests;
 
 /// <summary>The operator's projection rebuild, from the command line, against the running shop's data.</summary>
+[Collection(nameof(TheShop))]
 public class RebuildTests(ShopProcesses shop)
 {
     [Fact]
@@ -16,10 +16,8 @@ public class RebuildTests(ShopProcesses shop)
         var order = created.GetProperty("id").GetGuid();
         var before = await ReadUntilAsync(order, token);
 
-        // The command line rebuilds with a daemon of its own, so the service must not run meanwhile:
-        // the operator stops it; here it is frozen (SIGSTOP) and thawed after.
-        var ordering = int.Parse(await File.ReadAllTextAsync(Path.Combine(ShopProcesses.DataDirectory, "run", "Ordering.pid")), System.Globalization.CultureInfo.InvariantCulture);
-        await SignalAsync("STOP", ordering);
+        // The command line rebuilds with a daemon of its own, so the service must not run meanwhile.
+        (await ShopProcesses.ScriptAsync("pause Ordering")).ShouldBe(0);
         (int Code, string Output) rebuild;
         try
         {
@@ -27,7 +25,7 @@ public class RebuildTests(ShopProcesses shop)
         }
         finally
         {
-            await SignalAsync("CONT", ordering);
+            (await ShopProcesses.ScriptAsync("resume Ordering")).ShouldBe(0);
         }
 
         rebuild.Code.ShouldBe(0, rebuild.Output);
@@ -52,11 +50,5 @@ public class RebuildTests(ShopProcesses shop)
 
             await Task.Delay(250);
         }
-    }
-
-    private static async Task SignalAsync(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", $"-{signal} {pid}")!;
-        await kill.WaitForExitAsync();
     }
 }

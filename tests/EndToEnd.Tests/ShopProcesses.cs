@@ -8,6 +8,10 @@ using System.Text.Json;
 
 namespace Shop.EndToEnd.Tests;
 
+/// <summary>One shop, used by one test at a time: a test may pause a service.</summary>
+[CollectionDefinition]
+public sealed class TheShop;
+
 /// <summary>
 /// The whole shop started the way <c>./shop start</c> starts it (the same script, the same six
 /// processes, the same demo data) against real PostgreSQL and RabbitMQ; tests talk to the gateway only.
@@ -20,9 +24,6 @@ public sealed class ShopProcesses : IAsyncLifetime
     private static readonly string Root = FindRoot();
     private readonly StringBuilder _output = new();
     private Process _shop = null!;
-
-    /// <summary>Where the running shop keeps its data, logs and process ids (as <c>./shop start</c> does).</summary>
-    public static string DataDirectory => Path.Combine(Root, ".local");
 
     public HttpClient Http { get; } = new() { BaseAddress = new Uri(Gateway), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -93,6 +94,14 @@ public sealed class ShopProcesses : IAsyncLifetime
         using var response = await Http.SendAsync(Request(method, url, token, body));
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Runs <c>scripts/run.sh</c> with the given arguments; returns its exit code.</summary>
+    public static async Task<int> ScriptAsync(string arguments)
+    {
+        using var script = Process.Start(new ProcessStartInfo("bash", $"scripts/run.sh {arguments}") { WorkingDirectory = Root })!;
+        await script.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        return script.ExitCode;
     }
 
     /// <summary>Runs a service's executable with a command line, as an operator would on this machine.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Shop.EndToEnd.Tests;
 
 /// <summary>A customer's and an admin's whole journey, through the gateway only.</summary>
+[Collection(nameof(TheShop))]
 public class ShoppingTests(ShopProcesses shop)
 {
     [Fact]

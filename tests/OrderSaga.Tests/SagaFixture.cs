@@ -92,12 +92,15 @@ public sealed class SagaFixture : IAsyncLifetime
             s.StatusCodeShouldBeOk();
         });
         // Ordering prices from the catalog read model: wait until it shows the product and its stock.
-        await Inventory.Scenario(s =>
-        {
-            s.Get.Url($"/products/{id}");
-            s.WithRequestHeader("X-Min-Version", "2");
-            s.StatusCodeShouldBeOk();
-        });
+        await Eventually.ValueAsync(
+            async () => (await Inventory.Scenario(s =>
+            {
+                s.Get.Url($"/products/{id}");
+                s.IgnoreStatusCode();
+            })).Context.Response.StatusCode,
+            status => status == 200,
+            TimeSpan.FromSeconds(60),
+            $"product {id} in the catalog");
         return id;
     }
 
