@@ -93,7 +93,9 @@ public class NotificationTests(NotificationsFixture fixture)
     {
         var (customer, _) = await fixture.CustomerAsync();
         var order = Guid.NewGuid();
+        // One after the other: the broker does not promise the order of two events in flight.
         await fixture.Host.MessageBus().PublishAsync(NotificationsFixture.Created(customer, order));
+        await Eventually.ValueAsync(() => fixture.NotificationAsync(order, "order-created"), n => n is not null, TimeSpan.FromSeconds(30), "created noted");
         await fixture.Host.MessageBus().PublishAsync(new OrderConfirmed(order, customer, 25m, "EUR"));
         await Eventually.ValueAsync(() => fixture.NotificationAsync(order, "order-confirmed"), n => n?.Status == NotificationStatus.Sent, TimeSpan.FromSeconds(30), "sent");
         await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
