@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Shop.Testing;
-using Wolverine;
 
 namespace Shop.Identity.Tests;
 
@@ -40,13 +39,8 @@ public class KeyPersistenceTests(IdentityFixture fixture)
         Directory.Delete(directory, recursive: true);
     }
 
-    private static Task<IAlbaHost> StartAsync(string keys) => AlbaHost.For<Program>(x =>
-    {
-        x.UseSetting("Shop:Schema", "identity_restart_tests");
-        x.UseSetting("Identity:Keys:Directory", keys);
-        x.UseSetting("Logging:LogLevel:Default", "Warning");
-        x.ConfigureServices(s => s.RunWolverineInSoloMode());
-    });
+    private static Task<IAlbaHost> StartAsync(string keys) =>
+        TestHosts.StartAsync<Program>("identity_restart_tests", tokens: null, broker: true, x => x.UseSetting("Identity:Keys:Directory", keys));
 
     private static Microsoft.IdentityModel.Tokens.ECDsaSecurityKey WriteKey(string directory, DateTimeOffset created)
     {

@@ -4,7 +4,6 @@ using Marten.Events;
 using Shop.Identity.Users;
 using Shop.ServiceDefaults.Projections;
 using Shop.Testing;
-using Wolverine;
 
 namespace Shop.Identity.Tests;
 
@@ -73,13 +72,7 @@ public class ProjectionTests(IdentityFixture fixture)
             "Identity",
             schema,
             ["mt_doc_userview"],
-            () => AlbaHost.For<Program>(x =>
-            {
-                x.UseSetting("Shop:Schema", schema);
-                x.UseSetting("Identity:Keys:Directory", fixture.KeysDirectory);
-                x.UseSetting("Logging:LogLevel:Default", "Warning");
-                x.ConfigureServices(s => s.RunWolverineInSoloMode());
-            }),
+            () => TestHosts.StartAsync<Program>(schema, tokens: null, broker: true, x => x.UseSetting("Identity:Keys:Directory", fixture.KeysDirectory)),
             async service =>
             {
                 foreach (var name in new[] { "First Customer", "Second Customer" })

@@ -2,7 +2,6 @@ using Marten.Events;
 using Shop.Contracts.Inventory;
 using Shop.ServiceDefaults.Audit;
 using Shop.Testing;
-using Wolverine;
 
 namespace Shop.Inventory.Tests;
 
@@ -71,17 +70,7 @@ public class AuditAndProjectionTests(InventoryFixture fixture)
             "Inventory",
             schema,
             ["mt_doc_catalogitem", "mt_doc_stocklevel"],
-            () => AlbaHost.For<Program>(x =>
-            {
-                x.UseSetting("Shop:Schema", schema);
-                x.UseSetting("Logging:LogLevel:Default", "Warning");
-                x.ConfigureServices(s =>
-                {
-                    fixture.Tokens.Install(s);
-                    s.RunWolverineInSoloMode();
-                    s.DisableAllExternalWolverineTransports();
-                });
-            }),
+            () => TestHosts.StartAsync<Program>(schema, fixture.Tokens),
             async service =>
             {
                 var created = await service.Scenario(s =>

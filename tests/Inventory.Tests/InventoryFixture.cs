@@ -24,17 +24,7 @@ public sealed class InventoryFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Host = await AlbaHost.For<Program>(x =>
-        {
-            x.UseSetting("Shop:Schema", Schema);
-            x.UseSetting("Logging:LogLevel:Default", "Warning");
-            x.ConfigureServices(s =>
-            {
-                Tokens.Install(s);
-                s.RunWolverineInSoloMode();
-                s.DisableAllExternalWolverineTransports();
-            });
-        });
+        Host = await TestHosts.StartAsync<Program>(Schema, Tokens);
         await Host.ResetAllMartenDataAsync();
         AdminToken = Tokens.Admin();
     }

@@ -3,7 +3,6 @@ using Marten;
 using Shop.Ordering.Orders;
 using Shop.ServiceDefaults.Http;
 using Shop.Testing;
-using Wolverine;
 
 [assembly: AssemblyFixture(typeof(Shop.Ordering.Tests.OrderingFixture))]
 
@@ -29,19 +28,7 @@ public sealed class OrderingFixture : IAsyncLifetime
     {
         Inventory = await InventoryDouble.StartAsync();
         Identity = await IdentityDouble.StartAsync();
-        Host = await AlbaHost.For<Program>(x =>
-        {
-            x.UseSetting("Shop:Schema", Schema);
-            x.UseSetting("Services:Inventory", Inventory.Address.ToString());
-            x.UseSetting("Services:Identity", Identity.Address.ToString());
-            x.UseSetting("Logging:LogLevel:Default", "Warning");
-            x.ConfigureServices(s =>
-            {
-                Tokens.Install(s);
-                s.RunWolverineInSoloMode();
-                s.DisableAllExternalWolverineTransports();
-            });
-        });
+        Host = await StartAsync(Schema);
         await Host.ResetAllMartenDataAsync();
     }
 
@@ -51,6 +38,13 @@ public sealed class OrderingFixture : IAsyncLifetime
         await Inventory.DisposeAsync();
         await Identity.DisposeAsync();
     }
+
+    /// <summary>Ordering on <paramref name="schema"/>, with Inventory and Identity played by the doubles.</summary>
+    public Task<IAlbaHost> StartAsync(string schema) => TestHosts.StartAsync<Program>(schema, Tokens, adjust: x =>
+    {
+        x.UseSetting("Services:Inventory", Inventory.Address.ToString());
+        x.UseSetting("Services:Identity", Identity.Address.ToString());
+    });
 
     /// <summary>A customer and the token they call with.</summary>
     public (Guid Id, string Token) Customer()

@@ -1,5 +1,4 @@
 using Shop.Testing;
-using Wolverine;
 
 namespace Shop.Ordering.Tests;
 
@@ -20,19 +19,7 @@ public class RebuildTests(OrderingFixture fixture)
             "Ordering",
             schema,
             ["mt_doc_orderdetails", "mt_doc_customerorders"],
-            () => AlbaHost.For<Program>(x =>
-            {
-                x.UseSetting("Shop:Schema", schema);
-                x.UseSetting("Services:Inventory", fixture.Inventory.Address.ToString());
-                x.UseSetting("Services:Identity", fixture.Identity.Address.ToString());
-                x.UseSetting("Logging:LogLevel:Default", "Warning");
-                x.ConfigureServices(s =>
-                {
-                    fixture.Tokens.Install(s);
-                    s.RunWolverineInSoloMode();
-                    s.DisableAllExternalWolverineTransports();
-                });
-            }),
+            () => fixture.StartAsync(schema),
             async service =>
             {
                 var created = await service.Scenario(s =>

@@ -18,18 +18,7 @@ public sealed class PaymentsFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Host = await AlbaHost.For<Program>(x =>
-        {
-            x.UseSetting("Shop:Schema", Schema);
-            x.UseSetting("Payments:SlowCardDelaySeconds", "0.5");
-            x.UseSetting("Logging:LogLevel:Default", "Warning");
-            x.ConfigureServices(s =>
-            {
-                Tokens.Install(s);
-                s.RunWolverineInSoloMode();
-                s.DisableAllExternalWolverineTransports();
-            });
-        });
+        Host = await TestHosts.StartAsync<Program>(Schema, Tokens, adjust: x => x.UseSetting("Payments:SlowCardDelaySeconds", "0.5"));
         await Host.ResetAllMartenDataAsync();
     }
 

@@ -4,7 +4,6 @@ using Shop.Payments.Payments;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.Testing;
-using Wolverine;
 using Wolverine.Tracking;
 
 namespace Shop.Payments.Tests;
@@ -67,16 +66,7 @@ public class ReadingPaymentsTests(PaymentsFixture fixture)
             "Payments",
             schema,
             ["mt_doc_paymentview"],
-            () => AlbaHost.For<Program>(x =>
-            {
-                x.UseSetting("Shop:Schema", schema);
-                x.UseSetting("Logging:LogLevel:Default", "Warning");
-                x.ConfigureServices(s =>
-                {
-                    s.RunWolverineInSoloMode();
-                    s.DisableAllExternalWolverineTransports();
-                });
-            }),
+            () => TestHosts.StartAsync<Program>(schema, tokens: null),
             async service =>
             {
                 var charged = PaymentsFixture.Charge();
