@@ -9,9 +9,6 @@ public enum ErrorKind
     /// <summary>The command is valid but the aggregate's state forbids it (409).</summary>
     Conflict,
 
-    /// <summary>The caller may not do this to this aggregate (403).</summary>
-    Forbidden,
-
     /// <summary>The caller may not even know the aggregate exists (404): someone else's resource.</summary>
     NotFound,
 }

@@ -22,7 +22,6 @@ public static class Problems
     {
         ErrorKind.Invalid => Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: error.Message),
         ErrorKind.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: error.Message),
-        ErrorKind.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: error.Message),
         _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: error.Message),
     };
 }

@@ -10,7 +10,7 @@ public static class Versions
     /// <summary>A read may ask to wait until the read model has caught up with a version it was given by a write.</summary>
     public const string MinVersionHeader = "X-Min-Version";
 
-    public static string ETagFor(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+    private static string ETagFor(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     public static void SetETag(this HttpResponse response, long version) => response.Headers.ETag = ETagFor(version);
 
