@@ -35,6 +35,12 @@ wait_for() { # wait_for <seconds> <description> <command...>
   done
 }
 
+# Servers outlive this script: they must not keep its caller's files open (a lock, a CI log pipe).
+detached() { (
+  for fd in /proc/self/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done
+  "$@"
+) }
+
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
 
 install_packages() {
@@ -95,7 +101,7 @@ pg_up() {
   fi
   rm -f "$dir/postmaster.pid.stale"
   log "starting PostgreSQL on $pg_host:$pg_port"
-  pg_run "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" -o "-p $pg_port" -w -t 60 start >/dev/null \
+  detached pg_run "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" -o "-p $pg_port" -w -t 60 start >/dev/null \
     || die "PostgreSQL did not start; see $dir/server.log"
   wait_for 60 "PostgreSQL" pg_usable
   pg_ensure_database
@@ -136,7 +142,7 @@ management.tcp.port = $rabbit_mgmt_port
 loopback_users = none
 CONF
   log "starting RabbitMQ on 127.0.0.1:$rabbit_port (management UI on $rabbit_mgmt_port)"
-  ( rabbit_env; cd "$dir"; nohup /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/log/console.log" 2>&1 & )
+  ( rabbit_env; cd "$dir"; detached nohup /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >"$dir/log/console.log" 2>&1 & )
   wait_for 120 "RabbitMQ" rabbitctl await_startup
   if ! rabbitctl list_users 2>/dev/null | grep -q "^$rabbit_user\b"; then
     rabbitctl add_user "$rabbit_user" "$rabbit_password" >/dev/null

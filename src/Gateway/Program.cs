@@ -1,3 +1,4 @@
+using Shop.Gateway.ApiReference;
 using Shop.Gateway.Dashboard;
 using Shop.Gateway.Limits;
 using Shop.Gateway.Routing;
@@ -17,8 +18,9 @@ var app = builder.Build();
 app.UseCorrelationHeader();
 app.UseWebDefaults();
 app.UseRateLimiter();
-app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous();
+app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous().WithSummary("Whether the gateway is up");
 app.MapDashboard();
+app.MapApiReference();
 app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());
 await app.RunAsync();
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using Shop.ServiceDefaults.Security;
@@ -13,6 +14,7 @@ public sealed record JsonWebKeySet(IReadOnlyList<PublicJsonWebKey> Keys);
 public static class DiscoveryEndpoints
 {
     [WolverineGet("/.well-known/openid-configuration"), AllowAnonymous]
+    [EndpointSummary("OpenID Connect discovery: issuer and JWKS address"), ProducesResponseType<Dictionary<string, object>>(StatusCodes.Status200OK)]
     public static IResult Configuration(JwtSettings jwt)
     {
         var authority = jwt.Authority.TrimEnd('/');
@@ -32,6 +34,7 @@ public static class DiscoveryEndpoints
 
     /// <summary>Only public parameters leave the service: the JWK is built from x and y, never from the private key.</summary>
     [WolverineGet("/.well-known/jwks.json"), AllowAnonymous]
+    [EndpointSummary("The public keys that verify access tokens"), ProducesResponseType<JsonWebKeySet>(StatusCodes.Status200OK)]
     public static JsonWebKeySet Keys(SigningKeyRing ring) => new([.. ring.Published.Select(k =>
     {
         var point = k.Key.ECDsa.ExportParameters(includePrivateParameters: false).Q;

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,10 @@ using Wolverine.Http;
 
 namespace Shop.Identity.Tokens;
 
-public sealed record RequestToken(string? Email, string? Password);
+public sealed record RequestToken(string? Email, string? Password) : IHasExample<RequestToken>
+{
+    public static RequestToken Example => new("ada@example.com", "correct horse battery staple");
+}
 
 /// <summary>
 /// Log-in: an access token for a correct e-mail and password of an active account. Every refusal is the
@@ -23,6 +27,7 @@ public static class IssueTokenEndpoint
         ("password", request.Password?.Length > CredentialRules.MaxPasswordLength ? "Password is too long." : null));
 
     [WolverinePost("/auth/token"), AllowAnonymous]
+    [EndpointSummary("Log in: exchange e-mail and password for an access token"), ProducesResponseType<IssuedToken>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(RequestToken request, IDocumentSession session, PasswordHasher hasher, TokenIssuer issuer, CancellationToken ct)
     {
         var userId = await session.FindAsync(Registration.EmailClaim, request.Email!, ct);

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,10 @@ using Wolverine.Http;
 
 namespace Shop.Identity.Users;
 
-public sealed record ChangeDisplayName(string? DisplayName);
+public sealed record ChangeDisplayName(string? DisplayName) : IHasExample<ChangeDisplayName>
+{
+    public static ChangeDisplayName Example => new("Ada L.");
+}
 
 /// <summary>A user renames themselves.</summary>
 public static class ChangeDisplayNameEndpoint
@@ -30,6 +34,7 @@ public static class ChangeDisplayNameEndpoint
     }
 
     [WolverinePut("/users/me/display-name")]
+    [EndpointSummary("Change the caller's display name"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Put(ChangeDisplayName command, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(caller.UserId(), http, bus, user => Decide(user, command.DisplayName!));
 }

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,10 @@ using Wolverine.Http;
 
 namespace Shop.Identity.Users;
 
-public sealed record ChangePassword(string? CurrentPassword, string? NewPassword);
+public sealed record ChangePassword(string? CurrentPassword, string? NewPassword) : IHasExample<ChangePassword>
+{
+    public static ChangePassword Example => new("correct horse battery staple", "a longer passphrase than before");
+}
 
 /// <summary>A user sets a new password, proving they know the current one.</summary>
 public static class ChangePasswordEndpoint
@@ -32,6 +36,7 @@ public static class ChangePasswordEndpoint
     }
 
     [WolverinePost("/users/me/password")]
+    [EndpointSummary("Change the caller's password"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(ChangePassword command, ClaimsPrincipal caller, IDocumentSession session, PasswordHasher hasher, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(caller.UserId(), http, bus, user => Decide(
             user,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -18,6 +19,7 @@ public static class DeactivateEndpoint
         user.Active ? Decision.Accept(new UserDeactivated(user.Id, by, reason?.Trim())) : Decision.Accept();
 
     [WolverinePost("/users/{id}/deactivate"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Deactivate a user (they can no longer log in)"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, string? reason, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, user => Decide(user, caller.UserId(), reason));
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Shop.ServiceDefaults.ReadModels;
@@ -13,9 +14,11 @@ namespace Shop.Identity.Users;
 public static class GetUserEndpoints
 {
     [WolverineGet("/users/me")]
+    [EndpointSummary("The caller's own profile"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
     public static Task<IResult> Me(ClaimsPrincipal user, IQuerySession session, HttpContext http) => ById(user.UserId(), session, http);
 
     [WolverineGet("/users/{id}")]
+    [EndpointSummary("Get a user's profile (self, admins and auditors)"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
     public static Task<IResult> ById(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<UserView>(id, http, "User", user => user.Id);
 }

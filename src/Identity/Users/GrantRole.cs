@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -10,7 +11,10 @@ using Wolverine.Http;
 
 namespace Shop.Identity.Users;
 
-public sealed record GrantRole(string? Role);
+public sealed record GrantRole(string? Role) : IHasExample<GrantRole>
+{
+    public static GrantRole Example => new("auditor");
+}
 
 /// <summary>An admin gives a user a role. Granting a role the user already has changes nothing.</summary>
 public static class GrantRoleEndpoint
@@ -28,6 +32,7 @@ public static class GrantRoleEndpoint
     }
 
     [WolverinePost("/users/{id}/roles"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Grant a role to a user"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, GrantRole command, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, user => Decide(user, command.Role!, caller.UserId()));
 }

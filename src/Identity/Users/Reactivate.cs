@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -15,6 +16,7 @@ public static class ReactivateEndpoint
         user.Active ? Decision.Accept() : Decision.Accept(new UserReactivated(user.Id, by));
 
     [WolverinePost("/users/{id}/reactivate"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Reactivate a user"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, user => Decide(user, caller.UserId()));
 }

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,10 @@ using Wolverine.Http;
 namespace Shop.Identity.Users;
 
 /// <summary>Sign-up. Anyone may register; every new account is a customer (a role in the body is ignored).</summary>
-public sealed record RegisterUser(string? Email, string? Password, string? DisplayName);
+public sealed record RegisterUser(string? Email, string? Password, string? DisplayName) : IHasExample<RegisterUser>
+{
+    public static RegisterUser Example => new("ada@example.com", "correct horse battery staple", "Ada");
+}
 
 public static class RegisterEndpoint
 {
@@ -21,6 +25,7 @@ public static class RegisterEndpoint
         ("displayName", CredentialRules.DisplayNameProblem(command.DisplayName)));
 
     [WolverinePost("/users"), AllowAnonymous]
+    [EndpointSummary("Register as a customer"), ProducesResponseType<WriteAccepted>(StatusCodes.Status201Created)]
     public static async Task<IResult> Post(RegisterUser command, IDocumentSession session, PasswordHasher hasher, IMessageBus bus, HttpContext http)
     {
         var registered = await Registration.StartAsync(

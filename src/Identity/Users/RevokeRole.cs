@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -26,6 +27,7 @@ public static class RevokeRoleEndpoint
     }
 
     [WolverineDelete("/users/{id}/roles/{role}"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Revoke a role from a user"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Delete(Guid id, string role, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         RoleRules.Problem(role) is { } problem
             ? Task.FromResult(Problems.BadRequest("role", problem))

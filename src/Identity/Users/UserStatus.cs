@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Shop.ServiceDefaults.Http;
@@ -15,6 +16,7 @@ public sealed record UserStatus(Guid Id, bool Active);
 public static class UserStatusEndpoint
 {
     [WolverineGet("/users/{id}/status")]
+    [EndpointSummary("Whether a user is active now"), ProducesResponseType<UserStatus>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid id, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
     {
         if (id != caller.UserId() && !caller.IsAdminOrAuditor())

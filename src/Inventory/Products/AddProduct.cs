@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,10 @@ using Wolverine.Http;
 
 namespace Shop.Inventory.Products;
 
-public sealed record AddProduct(string? Sku, string? Name, decimal? Price, string? Currency);
+public sealed record AddProduct(string? Sku, string? Name, decimal? Price, string? Currency) : IHasExample<AddProduct>
+{
+    public static AddProduct Example => new("MUG-1", "Enamel mug", 12.50m, "EUR");
+}
 
 /// <summary>An admin adds a product to the catalog, with no stock yet. A SKU names one product only.</summary>
 public static class AddProductEndpoint
@@ -22,6 +26,7 @@ public static class AddProductEndpoint
         ("currency", CatalogRules.CurrencyProblem(command.Currency)));
 
     [WolverinePost("/products"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Add a product to the catalog"), ProducesResponseType<WriteAccepted>(StatusCodes.Status201Created)]
     public static async Task<IResult> Post(AddProduct command, IDocumentSession session, HttpContext http)
     {
         if (await session.FindAsync(SkuClaim, command.Sku!, http.RequestAborted) is not null)

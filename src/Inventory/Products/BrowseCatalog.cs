@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Shop.ServiceDefaults.ReadModels;
@@ -9,6 +10,7 @@ namespace Shop.Inventory.Products;
 public static class BrowseCatalogEndpoints
 {
     [WolverineGet("/products"), AllowAnonymous]
+    [EndpointSummary("Browse the catalog"), ProducesResponseType<Page<CatalogItem>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(string? name, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)
@@ -27,5 +29,6 @@ public static class BrowseCatalogEndpoints
     }
 
     [WolverineGet("/products/{id}"), AllowAnonymous]
+    [EndpointSummary("Get a product"), ProducesResponseType<CatalogItem>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) => session.ReadAsync<CatalogItem>(id, http, "Product");
 }

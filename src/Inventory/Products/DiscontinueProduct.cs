@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Shop.ServiceDefaults.EventSourcing;
@@ -10,6 +11,7 @@ namespace Shop.Inventory.Products;
 public static class DiscontinueProductEndpoint
 {
     [WolverinePost("/products/{id}/discontinue"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Discontinue a product (it can no longer be ordered)"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, IDocumentSession session, HttpContext http) =>
         session.DecideAsync<Product>(id, http, CatalogRules.Discontinue);
 }

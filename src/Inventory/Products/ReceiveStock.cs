@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,10 @@ using Wolverine.Http;
 
 namespace Shop.Inventory.Products;
 
-public sealed record ReceiveStock(int? Quantity);
+public sealed record ReceiveStock(int? Quantity) : IHasExample<ReceiveStock>
+{
+    public static ReceiveStock Example => new(25);
+}
 
 /// <summary>An admin books units into the warehouse.</summary>
 public static class ReceiveStockEndpoint
@@ -17,6 +21,7 @@ public static class ReceiveStockEndpoint
         ("quantity", command.Quantity is >= 1 and <= StockRules.MaxQuantity ? null : $"Quantity must be between 1 and {StockRules.MaxQuantity}."));
 
     [WolverinePost("/products/{id}/stock"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Receive stock of a product"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ReceiveStock command, IDocumentSession session, HttpContext http) =>
         session.DecideAsync<Product>(id, http, product => StockRules.Receive(product, command.Quantity!.Value));
 }

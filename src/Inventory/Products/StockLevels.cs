@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Shop.ServiceDefaults.ReadModels;
@@ -10,9 +11,11 @@ namespace Shop.Inventory.Products;
 public static class StockLevelEndpoints
 {
     [WolverineGet("/stock"), Authorize(Policy = ShopPolicies.AdminOrAuditor)]
+    [EndpointSummary("Stock levels of all products"), ProducesResponseType<Page<StockLevel>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
         Paging.Problem(page, pageSize) ?? Results.Ok(await session.Query<StockLevel>().OrderBy(s => s.Sku).ToPageAsync(page, pageSize, ct));
 
     [WolverineGet("/products/{id}/stock"), Authorize(Policy = ShopPolicies.AdminOrAuditor)]
+    [EndpointSummary("A product's stock level"), ProducesResponseType<StockLevel>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) => session.ReadAsync<StockLevel>(id, http, "Product");
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Shop.ServiceDefaults.ReadModels;
@@ -9,7 +10,8 @@ namespace Shop.Notifications.Notifications;
 /// <summary>The caller's notifications, newest first; admins and auditors may ask for any customer's with <c>?customerId=</c>.</summary>
 public static class ReadNotificationsEndpoint
 {
-    [WolverineGet("/notifications")]
+    [WolverineGet("/notifications"), ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
+    [EndpointSummary("List notifications sent to the caller (admins and auditors: any customer's)"), ProducesResponseType<Page<NotificationView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid? customerId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)

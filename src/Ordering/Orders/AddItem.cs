@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,10 @@ using Wolverine.Http;
 
 namespace Shop.Ordering.Orders;
 
-public sealed record AddItem(Guid? ProductId, int? Quantity);
+public sealed record AddItem(Guid? ProductId, int? Quantity) : IHasExample<AddItem>
+{
+    public static AddItem Example => new(Guid.Parse("0199a1b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b"), 1);
+}
 
 /// <summary>Adds a product to a Pending order; a product already on it gets the quantity added.</summary>
 public static class AddItemEndpoint
@@ -32,6 +36,7 @@ public static class AddItemEndpoint
                 : Decision.Accept(new ItemAdded(order.Id, order.CustomerId, currency, line)));
 
     [WolverinePost("/orders/{id}/items")]
+    [EndpointSummary("Add an item to a pending order"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(Guid id, AddItem command, ClaimsPrincipal user, IDocumentSession session, Pricing pricing, IMessageBus bus, HttpContext http)
     {
         var ct = http.RequestAborted;

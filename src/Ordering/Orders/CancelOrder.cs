@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Shop.Contracts.Inventory;
@@ -30,6 +31,7 @@ public static class CancelOrderEndpoint
     };
 
     [WolverinePost("/orders/{id}/cancel")]
+    [EndpointSummary("Cancel an order that has not shipped"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http, string? reason) =>
         session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), reason), async (before, _) =>
         {

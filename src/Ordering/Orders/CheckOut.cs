@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,10 @@ using Wolverine.Http;
 
 namespace Shop.Ordering.Orders;
 
-public sealed record CheckOut(string? PaymentMethod);
+public sealed record CheckOut(string? PaymentMethod) : IHasExample<CheckOut>
+{
+    public static CheckOut Example => new("pm_card_visa");
+}
 
 /// <summary>
 /// The customer submits a Pending, non-empty order with a payment method (a card token such as
@@ -34,6 +38,7 @@ public static class CheckOutEndpoint
                 : Decision.Accept(new OrderCheckedOut(order.Id, order.CustomerId, paymentMethod, order.Total, order.Currency!)));
 
     [WolverinePost("/orders/{id}/checkout")]
+    [EndpointSummary("Check out: reserve stock and take payment, asynchronously"), ProducesResponseType<OrderResponse>(StatusCodes.Status202Accepted)]
     public static async Task<IResult> Post(
         Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, Pricing pricing, FulfilmentSettings settings, IMessageBus bus, HttpContext http)
     {

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,10 @@ namespace Shop.Ordering.Orders;
 
 public sealed record RequestedItem(Guid? ProductId, int? Quantity);
 
-public sealed record CreateOrder(IReadOnlyList<RequestedItem>? Items);
+public sealed record CreateOrder(IReadOnlyList<RequestedItem>? Items) : IHasExample<CreateOrder>
+{
+    public static CreateOrder Example => new([new RequestedItem(Guid.Parse("0199a1b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b"), 2)]);
+}
 
 /// <summary>A customer opens a Pending order, optionally with items; prices and names come from the catalog.</summary>
 public static class CreateOrderEndpoint
@@ -30,6 +34,7 @@ public static class CreateOrderEndpoint
         new(orderId, customerId, lines.Select(l => l.Currency).FirstOrDefault(), [.. lines.Select(l => l.Line)]);
 
     [WolverinePost("/orders")]
+    [EndpointSummary("Create a pending order"), ProducesResponseType<OrderResponse>(StatusCodes.Status201Created)]
     public static async Task<IResult> Post(CreateOrder command, ClaimsPrincipal caller, IDocumentSession session, Pricing pricing, HttpContext http)
     {
         var ct = http.RequestAborted;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Shop.ServiceDefaults.Http;
@@ -19,10 +20,12 @@ public static class ReadOrdersEndpoints
     private const int DefaultLimit = 20;
 
     [WolverineGet("/orders/{id}")]
+    [EndpointSummary("Get an order"), ProducesResponseType<OrderDetails>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<OrderDetails>(id, http, "Order", order => order.CustomerId);
 
     [WolverineGet("/orders")]
+    [EndpointSummary("The caller's orders, newest first"), ProducesResponseType<List<OrderListItem>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Mine(int? limit, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
     {
         if (limit is < 1 or > Paging.MaxPageSize)

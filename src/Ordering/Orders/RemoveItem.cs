@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Shop.ServiceDefaults.EventSourcing;
@@ -17,6 +18,7 @@ public static class RemoveItemEndpoint
                 : Decision.Accept());
 
     [WolverineDelete("/orders/{id}/items/{productId}")]
+    [EndpointSummary("Remove a product from a pending order"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static Task<IResult> Delete(Guid id, Guid productId, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), productId));
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -20,6 +21,7 @@ public static class ShipOrderEndpoint
     };
 
     [WolverinePost("/orders/{id}/ship"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Ship a confirmed order"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, order => Decide(order, user.UserId()), async (shipped, _) => await bus.PublishAsync(new CommitStock(shipped.Id)));
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Shop.ServiceDefaults.ReadModels;
@@ -13,6 +14,7 @@ namespace Shop.Payments.Payments;
 public static class ReadPaymentsEndpoints
 {
     [WolverineGet("/payments")]
+    [EndpointSummary("List payments: the caller's own, or any order's for admins and auditors"), ProducesResponseType<Page<PaymentView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid? orderId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)
@@ -36,6 +38,7 @@ public static class ReadPaymentsEndpoints
     }
 
     [WolverineGet("/payments/{id}")]
+    [EndpointSummary("Get a payment"), ProducesResponseType<PaymentView>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<PaymentView>(id, http, "Payment", payment => payment.CustomerId);
 }

@@ -41,9 +41,11 @@ public static class AuditEndpoints
         {
             var group = endpoints.MapGroup($"/{stream.Route}/{{id:guid}}").WithTags("Audit");
             group.MapGet("/history", (Guid id, long? fromVersion, int? limit, HttpContext http, IQuerySession session) =>
-                HistoryAsync(stream, id, fromVersion ?? 1, limit ?? MaxHistoryPage, http, session));
+                HistoryAsync(stream, id, fromVersion ?? 1, limit ?? MaxHistoryPage, http, session))
+                .WithSummary($"{stream.Name} history: every event, oldest first").Produces<List<HistoryEntry>>();
             group.MapGet("/state", (Guid id, long? version, string? at, HttpContext http, IQuerySession session) =>
-                StateAsync(stream, id, version, at, http, session));
+                StateAsync(stream, id, version, at, http, session))
+                .WithSummary($"{stream.Name} state as it was at a version or an instant").Produces<PastState>();
         }
 
         return endpoints;

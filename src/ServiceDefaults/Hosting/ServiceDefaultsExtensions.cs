@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Health;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Persistence;
 using Shop.ServiceDefaults.Projections;
@@ -37,6 +38,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddShopProblemDetails();
         builder.Services.AddHealthChecks();
         builder.AddJwtValidation();
+        builder.Services.AddShopOpenApi(name);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
@@ -50,6 +52,7 @@ public static class ServiceDefaultsExtensions
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
+        app.MapShopOpenApi();
         return app;
     }
 
@@ -63,6 +66,7 @@ public static class ServiceDefaultsExtensions
         app.MapWolverineEndpoints(o =>
         {
             o.MapConcurrencyFailuresToConflict();
+            o.RejectUnparseableQueryValues = true;
             http?.Invoke(o);
         });
         return app;

@@ -26,8 +26,10 @@ public static class ProjectionAdminEndpoints
     public static IEndpointRouteBuilder MapProjectionAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/admin/projections").WithTags("Operations");
-        group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor);
-        group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin);
+        group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor)
+            .WithSummary("Progress of every projection shard against the event log").Produces<ProjectionStatus>();
+        group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin)
+            .WithSummary("Rebuild one projection from the whole event log, with the live daemon").Produces<ProjectionRebuilt>();
         return endpoints;
     }
 

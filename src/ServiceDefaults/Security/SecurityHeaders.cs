@@ -4,6 +4,9 @@ namespace Shop.ServiceDefaults.Security;
 
 public static class SecurityHeaders
 {
+    /// <summary>The gateway's API reference is the one page meant for a browser: it may run its own scripts and styles.</summary>
+    private const string ApiReferencePage = "/docs";
+
     /// <summary>Headers an API answer should always carry: nothing here is meant for a browser to render or cache.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
@@ -13,7 +16,9 @@ public static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReferencePage)
+                ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'"
+                : "default-src 'none'; frame-ancestors 'none'";
             await next(context);
         });
         return app;

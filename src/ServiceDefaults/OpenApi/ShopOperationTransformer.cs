@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Shop.ServiceDefaults.Http;
+
+namespace Shop.ServiceDefaults.OpenApi;
+
+/// <summary>
+/// Describes what every Shop endpoint shares, from the endpoint's own metadata, so no endpoint repeats it:
+/// the token and roles it needs, the problem answers it can give, and the concurrency and idempotency headers.
+/// </summary>
+internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
+{
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var endpoint = EndpointShape.Of(context.Description);
+        operation.Tags = new HashSet<OpenApiTagReference> { new(endpoint.Tag, context.Document) };
+        operation.Description = endpoint.AccessDescription;
+        if (!endpoint.Anonymous)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiDefaults.BearerScheme, context.Document)] = [] }];
+        }
+
+        DescribeHeaders(operation, endpoint);
+        AddExample(operation, context);
+        await DescribeResponsesAsync(operation, endpoint, context, cancellationToken);
+    }
+
+    private static void DescribeHeaders(OpenApiOperation operation, EndpointShape endpoint)
+    {
+        operation.Parameters ??= [];
+        if (endpoint.WritesExisting)
+        {
+            operation.Parameters.Add(Header("If-Match", "The ETag of the version this change is based on. A stale one gets 412 and changes nothing; without it the change applies to the current version."));
+        }
+
+        if (endpoint.Idempotent)
+        {
+            operation.Parameters.Add(Header(Idempotency.Header, "A client-chosen key (1 to 200 visible ASCII characters). Repeating the request with the same key returns the first answer instead of a second effect; reusing it for a different request gets 422."));
+        }
+
+        if (endpoint.ReadsOne)
+        {
+            operation.Parameters.Add(Header(Versions.MinVersionHeader, "An ETag from an earlier write: the answer waits (up to 5 s) until the read model reflects at least that version."));
+        }
+    }
+
+    private static OpenApiParameter Header(string name, string description) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Header,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    private static void AddExample(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var bodyType = context.Description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
+        if (bodyType is null || operation.RequestBody?.Content is not { } content || ExampleOf(bodyType) is not { } example)
+        {
+            return;
+        }
+
+        var json = context.ApplicationServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        foreach (var media in content.Values)
+        {
+            media.Example = JsonSerializer.SerializeToNode(example, bodyType, json);
+        }
+    }
+
+    private static object? ExampleOf(Type type)
+    {
+        var contract = type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IHasExample<>));
+        if (contract is null)
+        {
+            return null;
+        }
+
+        var getter = type.GetInterfaceMap(contract).TargetMethods.Single(m => m.Name.EndsWith("get_Example", StringComparison.Ordinal));
+        return getter.Invoke(null, null);
+    }
+
+    private static async Task DescribeResponsesAsync(
+        OpenApiOperation operation, EndpointShape endpoint, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        operation.Responses ??= [];
+        foreach (var generic in operation.Responses.Where(r => IsGeneric(r.Key, r.Value)).Select(r => r.Key).ToList())
+        {
+            operation.Responses.Remove(generic);
+        }
+
+        foreach (var (status, response) in operation.Responses.Where(r => r.Key.StartsWith('2')))
+        {
+            if (endpoint.CarriesVersion && response is OpenApiResponse success)
+            {
+                success.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                success.Headers["ETag"] = new OpenApiHeader { Description = "The resource's stream version, for If-Match and X-Min-Version.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            }
+        }
+
+        var problem = await ReferenceAsync<ProblemDetails>(context, ct);
+        var validation = await ReferenceAsync<HttpValidationProblemDetails>(context, ct);
+        foreach (var (status, description) in endpoint.Problems())
+        {
+            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = new OpenApiResponse
+            {
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = status == StatusCodes.Status400BadRequest ? validation : problem },
+                },
+            };
+        }
+
+        var ordered = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (status, response) in ordered)
+        {
+            operation.Responses[status] = response;
+        }
+    }
+
+    // Wolverine describes every endpoint with an untyped 200 and bare error answers; the endpoint's own
+    // attributes and the problems above replace them.
+    private static bool IsGeneric(string status, IOpenApiResponse response) =>
+        !status.StartsWith('2') || response.Content?.Values.Any(m => m.Schema is OpenApiSchemaReference { Reference.Id: "IResult" }) == true;
+
+    private static async Task<OpenApiSchemaReference> ReferenceAsync<T>(OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var name = typeof(T).Name;
+        if (context.Document?.Components?.Schemas?.ContainsKey(name) != true)
+        {
+            context.Document!.AddComponent(name, await context.GetOrCreateSchemaAsync(typeof(T), null, ct));
+        }
+
+        return new OpenApiSchemaReference(name, context.Document);
+    }
+}

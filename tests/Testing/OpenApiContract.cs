@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Alba;
+using Microsoft.OpenApi;
+using Shouldly;
+
+namespace Shop.Testing;
+
+/// <summary>What every service's published API description must be: valid, complete, and the one committed in openapi/.</summary>
+public static class OpenApiContract
+{
+    private static readonly string[] ProblemStatuses = ["400", "401", "403", "404", "409", "412", "422", "429", "503"];
+
+    public static async Task<string> ServedDocumentAsync(IAlbaHost host)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url("/openapi/v1.json");
+            s.StatusCodeShouldBeOk();
+        });
+        return await result.ReadAsTextAsync();
+    }
+
+    /// <summary>The served document equals the committed one, so every API change shows up in review.</summary>
+    public static void ShouldMatchCommitted(string served, string service)
+    {
+        var path = Path.Combine(RepositoryRoot(), "openapi", $"{service}.json");
+        File.Exists(path).ShouldBeTrue($"openapi/{service}.json is missing. Build the service (dotnet build src/{Title(service)}) outside CI to write it, then commit it.");
+        JsonNode.DeepEquals(JsonNode.Parse(served), JsonNode.Parse(File.ReadAllText(path))).ShouldBeTrue(
+            $"openapi/{service}.json differs from the document the service serves. Rebuild the service outside CI " +
+            $"(dotnet build src/{Title(service)}, or ./shop openapi) to rewrite it, review the change, and commit it.");
+    }
+
+    /// <summary>The document reads without errors and says, for every operation, what a client needs to call it.</summary>
+    public static void ShouldDescribeEveryOperation(string served)
+    {
+        var read = OpenApiDocument.Parse(served, "json");
+        read.Diagnostic?.Errors.ShouldBeEmpty();
+        var document = read.Document.ShouldNotBeNull();
+        document.Components!.SecuritySchemes!.ShouldContainKey("Bearer");
+        foreach (var (path, item) in document.Paths)
+        {
+            foreach (var (method, operation) in item.Operations!)
+            {
+                var name = $"{method} {path}";
+                operation.Summary.ShouldNotBeNullOrWhiteSpace($"{name} has no summary");
+                operation.Responses!.Keys.ShouldContain(k => k.StartsWith('2'), $"{name} declares no success answer");
+                foreach (var (status, response) in operation.Responses.Where(r => ProblemStatuses.Contains(r.Key)))
+                {
+                    response.Content!.ShouldContainKey("application/problem+json", $"{name} {status} is not a problem details answer");
+                }
+
+                if (operation.RequestBody is { } body)
+                {
+                    body.Content!.Values.ShouldAllBe(m => m.Example != null, $"{name} has no example request body");
+                }
+
+                var anonymous = operation.Security is null or { Count: 0 };
+                operation.Responses.ContainsKey("401").ShouldBe(!anonymous, $"{name}: 401 must be declared exactly when a token is needed");
+            }
+        }
+    }
+
+    private static string Title(string service) => char.ToUpperInvariant(service[0]) + service[1..];
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Shop.sln not found above " + AppContext.BaseDirectory);
+    }
+}
