@@ -1,4 +1,3 @@
-using Shop.ServiceDefaults.OpenApi;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -6,6 +5,7 @@ using Shop.Identity.Credentials;
 using Shop.Identity.Users;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Wolverine.Http;
 
 namespace Shop.Identity.Tokens;

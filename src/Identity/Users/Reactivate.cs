@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Security;
 using Wolverine;

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;

@@ -1,9 +1,9 @@
-using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Security;
 using Wolverine;
 using Wolverine.Http;

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Shop.Contracts.Inventory;
 using Shop.Contracts.Payments;
 using Shop.Ordering.Fulfilment;

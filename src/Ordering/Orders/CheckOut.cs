@@ -1,10 +1,10 @@
-using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Ordering.Fulfilment;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Security;
 using Wolverine;
 using Wolverine.Http;

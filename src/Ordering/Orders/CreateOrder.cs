@@ -1,8 +1,8 @@
-using Shop.ServiceDefaults.OpenApi;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;
 

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;

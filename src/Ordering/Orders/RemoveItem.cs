@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.EventSourcing;
 using Wolverine;
 using Wolverine.Http;
