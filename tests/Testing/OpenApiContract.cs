@@ -23,7 +23,7 @@ public static class OpenApiContract
     /// <summary>The served document equals the committed one, so every API change shows up in review.</summary>
     public static void ShouldMatchCommitted(string served, string service)
     {
-        var path = Path.Combine(RepositoryRoot(), "openapi", $"{service}.json");
+        var path = CommittedDocumentPath(service);
         File.Exists(path).ShouldBeTrue($"openapi/{service}.json is missing. Build the service (dotnet build src/{Title(service)}) outside CI to write it, then commit it.");
         JsonNode.DeepEquals(JsonNode.Parse(served), JsonNode.Parse(File.ReadAllText(path))).ShouldBeTrue(
             $"openapi/{service}.json differs from the document the service serves. Rebuild the service outside CI " +
@@ -59,6 +59,8 @@ public static class OpenApiContract
             }
         }
     }
+
+    public static string CommittedDocumentPath(string service) => Path.Combine(RepositoryRoot(), "openapi", $"{service}.json");
 
     private static string Title(string service) => char.ToUpperInvariant(service[0]) + service[1..];
 
