@@ -25,7 +25,12 @@ public sealed class ShopProcesses : IAsyncLifetime
     private readonly StringBuilder _output = new();
     private Process _shop = null!;
 
-    public HttpClient Http { get; } = new() { BaseAddress = new Uri(Gateway), Timeout = TimeSpan.FromSeconds(30) };
+    public ShopProcesses() => Http = new HttpClient(Contract) { BaseAddress = new Uri(Gateway), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Every answer <see cref="Http"/> receives is checked against the published API documents.</summary>
+    public ApiContract Contract { get; } = new(new Uri(Gateway));
+
+    public HttpClient Http { get; }
 
     public async ValueTask InitializeAsync()
     {

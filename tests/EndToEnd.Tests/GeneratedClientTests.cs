@@ -1,0 +1,60 @@
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+using Shop.Client.Identity;
+using Shop.Client.Inventory;
+using Shop.Client.Ordering;
+using IdentityModels = Shop.Client.Identity.Models;
+using OrderingModels = Shop.Client.Ordering.Models;
+
+namespace Shop.EndToEnd.Tests;
+
+/// <summary>A customer's journey through the C# client generated from the published API documents.</summary>
+[Collection(nameof(TheShop))]
+public class GeneratedClientTests(ShopProcesses shop)
+{
+    private const string BaseUrl = "http://127.0.0.1:3000/api";
+
+    [Fact]
+    public async Task a_customer_registers_orders_and_pays_through_the_generated_client()
+    {
+        var email = $"client-{Guid.NewGuid():N}@example.com";
+        var identity = new IdentityClient(Adapter(new AnonymousAuthenticationProvider()));
+        await identity.Users.PostAsync(new IdentityModels.RegisterUser { Email = email, Password = "generated client passphrase", DisplayName = "Client" });
+        var token = await identity.Auth.Token.PostAsync(new IdentityModels.RequestToken { Email = email, Password = "generated client passphrase" });
+        token!.AccessToken.ShouldNotBeNullOrEmpty();
+
+        var catalog = new InventoryClient(Adapter(new AnonymousAuthenticationProvider()));
+        var page = await catalog.Products.GetAsync(r => r.QueryParameters.Name = "mug");
+        var mug = page!.Items!.First(p => p.Sku == "MUG-1");
+
+        var ordering = new OrderingClient(Adapter(new BaseBearerTokenAuthenticationProvider(new StaticToken(token.AccessToken!))));
+        var order = await ordering.Orders.PostAsync(new OrderingModels.CreateOrder { Items = [new OrderingModels.RequestedItem { ProductId = mug.Id, Quantity = 1 }] });
+        order!.Status.ShouldBe(OrderingModels.OrderStatus.Pending);
+        var accepted = await ordering.Orders[order.Id!.Value].Checkout.PostAsync(new OrderingModels.CheckOut { PaymentMethod = "pm_card_visa" });
+        accepted!.Status.ShouldBe(OrderingModels.OrderStatus.Submitted);
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        OrderingModels.OrderDetails? details;
+        do
+        {
+            await Task.Delay(250);
+            details = await ordering.Orders[order.Id.Value].GetAsync();
+        }
+        while (details!.Status != OrderingModels.OrderStatus.Confirmed && DateTime.UtcNow < deadline);
+
+        details.Status.ShouldBe(OrderingModels.OrderStatus.Confirmed);
+        details.Items!.Single().ProductId.ShouldBe(mug.Id);
+        shop.Contract.Checked.ShouldBeGreaterThan(0);
+    }
+
+    private HttpClientRequestAdapter Adapter(IAuthenticationProvider authentication) =>
+        new(authentication, httpClient: new HttpClient(shop.Contract, disposeHandler: false)) { BaseUrl = BaseUrl };
+
+    private sealed class StaticToken(string token) : IAccessTokenProvider
+    {
+        public AllowedHostsValidator AllowedHostsValidator { get; } = new(["127.0.0.1"]);
+
+        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(token);
+    }
+}
