@@ -9,6 +9,7 @@ using Shop.Identity.Tokens;
 using Shop.Identity.Users;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Hosting;
+using Shop.ServiceDefaults.Security;
 using Wolverine.RabbitMQ;
 using Integration = Shop.Contracts.Users;
 
@@ -35,6 +36,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new PasswordHasher(settings.PasswordIterations));
 builder.Services.AddSingleton<SigningKeyRing>();
 builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddSingleton<IAccountStatus, StreamAccountStatus>();
 builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>, KeyRingConfiguration>());
 builder.Services.AddAuditedStream<User>("users", "user", user => user.Id);
 

@@ -21,7 +21,7 @@ public sealed class ShopProcesses : IAsyncLifetime
     public const string Gateway = "http://127.0.0.1:3000/api/";
     public const string AdminEmail = "admin@shop.local";
     public const string AdminPassword = "admin passphrase 1";
-    private static readonly string Root = FindRoot();
+    public static readonly string Root = FindRoot();
     private readonly StringBuilder _output = new();
     private Process _shop = null!;
 
@@ -50,6 +50,8 @@ public sealed class ShopProcesses : IAsyncLifetime
         start.Environment["Payments__SlowCardDelaySeconds"] = "25";
         // Every test logs in from 127.0.0.1: the gateway's guard against password guessing would stop them.
         start.Environment["RateLimits__TokenPerMinute"] = "1000";
+        // Deactivation reaches every service within this time; short here so the test of it is quick.
+        start.Environment["Jwt__AccountStatusCacheSeconds"] = "5";
         _shop = Process.Start(start)!;
         var ready = new TaskCompletionSource();
         _shop.OutputDataReceived += (_, e) => Record(e.Data, ready);

@@ -39,12 +39,22 @@ public sealed class TestTokens
 
     public string Auditor() => For(Guid.NewGuid(), ShopRoles.Auditor);
 
-    /// <summary>Makes the service validate tokens against this key (and only this key).</summary>
+    /// <summary>Accounts Identity would report deactivated: their tokens are refused.</summary>
+    public HashSet<Guid> Deactivated { get; } = [];
+
+    /// <summary>Makes the service validate tokens against this key (and only this key), with this class standing in for Identity's account status.</summary>
     public void Install(IServiceCollection services)
     {
+        services.Replace(ServiceDescriptor.Singleton<IAccountStatus>(new StandInAccountStatus(this)));
         var configuration = new OpenIdConnectConfiguration { Issuer = "shop-identity" };
         configuration.SigningKeys.Add(_key);
         services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>>(
             new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration)));
+    }
+
+    private sealed class StandInAccountStatus(TestTokens tokens) : IAccountStatus
+    {
+        public Task<bool> IsActiveAsync(Guid userId, string accessToken, CancellationToken ct) =>
+            Task.FromResult(!tokens.Deactivated.Contains(userId));
     }
 }

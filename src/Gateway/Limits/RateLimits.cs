@@ -6,8 +6,8 @@ using Shop.ServiceDefaults.Security;
 namespace Shop.Gateway.Limits;
 
 /// <summary>
-/// Requests per minute per signed-in user (per client address otherwise), and a much smaller budget
-/// for log-in attempts per client address, against password guessing. Over the limit: 429 with
+/// Requests per minute per signed-in user (per client address otherwise), a much smaller budget
+/// for log-in attempts per client address, against password guessing, and one for checkouts per customer. Over the limit: 429 with
 /// Retry-After and a ProblemDetails body. Limits come from the "RateLimits" section.
 /// </summary>
 public static class RateLimits
@@ -18,6 +18,7 @@ public static class RateLimits
     {
         var perMinute = configuration.GetValue("RateLimits:PerMinute", 600);
         var tokenPerMinute = configuration.GetValue("RateLimits:TokenPerMinute", 10);
+        var checkoutPerMinute = configuration.GetValue("RateLimits:CheckoutPerMinute", 10);
         return services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
@@ -26,10 +27,19 @@ public static class RateLimits
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     context.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
                         ? RateLimitPartition.GetFixedWindowLimiter($"token:{AddressOf(context)}", _ => Window(tokenPerMinute))
+                        : RateLimitPartition.GetNoLimiter("none")),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    IsCheckout(context.Request)
+                        ? RateLimitPartition.GetFixedWindowLimiter($"checkout:{CallerOf(context)}", _ => Window(checkoutPerMinute))
                         : RateLimitPartition.GetNoLimiter("none")));
             o.OnRejected = RejectAsync;
         });
     }
+
+    // Checkout reserves stock: one customer may not tie up the shelves with a flood of them.
+    private static bool IsCheckout(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/api/orders", StringComparison.OrdinalIgnoreCase) &&
+        request.Path.Value!.EndsWith("/checkout", StringComparison.OrdinalIgnoreCase);
 
     private static FixedWindowRateLimiterOptions Window(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using JasperFx;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Errors;
@@ -33,6 +35,12 @@ public static class ServiceDefaultsExtensions
     /// <summary>What every Shop web host does, the gateway included: telemetry, JSON logs, errors, tokens.</summary>
     public static WebApplicationBuilder AddWebDefaults(this WebApplicationBuilder builder, string name)
     {
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            // Shop's requests are small JSON documents: anything bigger is refused with 413 before it is read.
+            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Shop:MaxRequestBodyBytes", 64 * 1024);
+            o.AddServerHeader = false;
+        });
         builder.AddJsonLogging();
         builder.AddShopTelemetry(name);
         builder.Services.AddShopProblemDetails();

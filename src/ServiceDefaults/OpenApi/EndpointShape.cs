@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.OpenApi;
 
 /// <summary>What an endpoint's route, method and authorization metadata say about the answers it can give.</summary>
 internal sealed record EndpointShape(
-    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, IReadOnlyList<int> DeclaredProblems)
+    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, bool HasBody, IReadOnlyList<int> DeclaredProblems)
 {
     public static EndpointShape Of(ApiDescription description)
     {
@@ -21,6 +22,7 @@ internal sealed record EndpointShape(
             metadata.OfType<IAllowAnonymous>().Any(),
             policies,
             description.ParameterDescriptions.Count > 0,
+            description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body),
             metadata.OfType<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).Where(s => s >= 400).ToList());
     }
 
@@ -90,6 +92,11 @@ internal sealed record EndpointShape(
         if (WritesExisting)
         {
             yield return (StatusCodes.Status412PreconditionFailed, "If-Match names a version that is no longer current; nothing was changed.");
+        }
+
+        if (HasBody)
+        {
+            yield return (StatusCodes.Status413PayloadTooLarge, "The body is larger than the service accepts (64 KiB by default).");
         }
 
         if (Idempotent)

@@ -6,6 +6,9 @@ namespace Shop.ServiceDefaults.Security;
 /// <summary>How access tokens are checked: who issues them, for whom, and where the keys are published.</summary>
 public sealed record JwtSettings(string Authority, string Issuer, string Audience, TimeSpan ClockSkew, bool RequireHttpsMetadata)
 {
+    /// <summary>How long a service trusts what Identity said about an account being active.</summary>
+    public TimeSpan AccountStatusCacheTime { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The token type Identity writes in the header (RFC 9068); an ID token or any other JWT is refused.</summary>
     public const string AccessTokenType = "at+jwt";
 
@@ -23,6 +26,9 @@ public sealed record JwtSettings(string Authority, string Issuer, string Audienc
             Issuer: section["Issuer"] ?? "shop-identity",
             Audience: section["Audience"] ?? "shop",
             ClockSkew: TimeSpan.FromSeconds(section.GetValue("ClockSkewSeconds", 30)),
-            RequireHttpsMetadata: section.GetValue("RequireHttpsMetadata", !development));
+            RequireHttpsMetadata: section.GetValue("RequireHttpsMetadata", !development))
+        {
+            AccountStatusCacheTime = TimeSpan.FromSeconds(section.GetValue("AccountStatusCacheSeconds", 30)),
+        };
     }
 }

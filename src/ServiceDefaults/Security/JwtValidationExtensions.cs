@@ -34,6 +34,8 @@ public static class JwtValidationExtensions
                 RefreshInterval = TimeSpan.FromSeconds(30),
             });
 
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHttpClient<IAccountStatus, IdentityAccountStatus>(c => c.Timeout = TimeSpan.FromSeconds(2));
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IConfigurationManager<OpenIdConnectConfiguration>>((o, keys) =>
@@ -42,6 +44,7 @@ public static class JwtValidationExtensions
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
                 o.TokenValidationParameters = ValidationParameters(jwt);
+                o.Events = new JwtBearerEvents { OnTokenValidated = RefuseDeactivatedAccountsAsync };
             });
 
         builder.Services.AddAuthorizationBuilder()
@@ -49,6 +52,16 @@ public static class JwtValidationExtensions
             .AddPolicy(ShopPolicies.Admin, p => p.RequireRole(ShopRoles.Admin))
             .AddPolicy(ShopPolicies.AdminOrAuditor, p => p.RequireRole(ShopRoles.Admin, ShopRoles.Auditor));
         return builder;
+    }
+
+    private static async Task RefuseDeactivatedAccountsAsync(TokenValidatedContext context)
+    {
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<IAccountStatus>();
+        if (context.SecurityToken is JsonWebToken token && context.Principal is { } user &&
+            !await accounts.IsActiveAsync(user.UserId(), token.EncodedToken, context.HttpContext.RequestAborted))
+        {
+            context.Fail("The account behind this token is deactivated.");
+        }
     }
 
     /// <summary>The one definition of a valid access token, shared with Identity and the tests.</summary>

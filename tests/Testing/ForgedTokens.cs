@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Shop.Identity.Tests;
+namespace Shop.Testing;
 
 /// <summary>Builds access tokens by hand, good and bad, the way an attacker or a broken client would.</summary>
 public static class ForgedTokens
