@@ -28,9 +28,9 @@ public class GeneratedClientTests(ShopProcesses shop)
         var mug = page!.Items!.First(p => p.Sku == "MUG-1");
 
         var ordering = new OrderingClient(Adapter(new BaseBearerTokenAuthenticationProvider(new StaticToken(token.AccessToken!))));
-        var order = await ordering.Orders.PostAsync(new OrderingModels.CreateOrder { Items = [new OrderingModels.RequestedItem { ProductId = mug.Id, Quantity = 1 }] });
+        var order = await StepAsync("create the order", () => ordering.Orders.PostAsync(new OrderingModels.CreateOrder { Items = [new OrderingModels.RequestedItem { ProductId = mug.Id, Quantity = 1 }] }));
         order!.Status.ShouldBe(OrderingModels.OrderStatus.Pending);
-        var accepted = await ordering.Orders[order.Id!.Value].Checkout.PostAsync(new OrderingModels.CheckOut { PaymentMethod = "pm_card_visa" });
+        var accepted = await StepAsync("check out", () => ordering.Orders[order.Id!.Value].Checkout.PostAsync(new OrderingModels.CheckOut { PaymentMethod = "pm_card_visa" }));
         accepted!.Status.ShouldBe(OrderingModels.OrderStatus.Submitted);
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -38,13 +38,26 @@ public class GeneratedClientTests(ShopProcesses shop)
         do
         {
             await Task.Delay(250);
-            details = await ordering.Orders[order.Id.Value].GetAsync();
+            details = await StepAsync("read the order", () => ordering.Orders[order.Id!.Value].GetAsync());
         }
         while (details!.Status != OrderingModels.OrderStatus.Confirmed && DateTime.UtcNow < deadline);
 
         details.Status.ShouldBe(OrderingModels.OrderStatus.Confirmed);
         details.Items!.Single().ProductId.ShouldBe(mug.Id);
         shop.Contract.Checked.ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>A problem answer names the step and what the service said, not just the exception type.</summary>
+    private static async Task<T> StepAsync<T>(string step, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (OrderingModels.ProblemDetails problem)
+        {
+            throw new InvalidOperationException($"{step}: {problem.Status} {problem.Title}: {problem.Detail}", problem);
+        }
     }
 
     private HttpClientRequestAdapter Adapter(IAuthenticationProvider authentication) =>

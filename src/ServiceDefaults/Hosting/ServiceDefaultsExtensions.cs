@@ -28,6 +28,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(service);
         builder.AddWebDefaults(service.Name);
         builder.Services.AddShopHealthChecks();
+        builder.Services.AddHostedService<DatabaseRoleGuard>();
         builder.AddMartenAndWolverine(service, settings);
         return builder;
     }

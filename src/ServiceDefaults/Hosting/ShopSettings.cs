@@ -6,6 +6,12 @@ namespace Shop.ServiceDefaults.Hosting;
 /// <summary>The settings every service reads, with development defaults applied only in Development.</summary>
 public sealed record ShopSettings(string Postgres, string RabbitMq, string Schema)
 {
+    /// <summary>
+    /// Whether the service creates and patches its own schema at start. Off when it runs as its app
+    /// role, which may not change the schema: the owner role applies it first with <c>db-apply</c>.
+    /// </summary>
+    public bool ApplySchemaOnStartup { get; init; } = true;
+
     public const string DevelopmentPostgres = "Host=127.0.0.1;Port=5432;Database=shop;Username=shop;Password=shop";
     public const string DevelopmentRabbitMq = "amqp://shop:shop@127.0.0.1:5672";
 
@@ -26,6 +32,9 @@ public sealed record ShopSettings(string Postgres, string RabbitMq, string Schem
                 "Refusing to start outside Development with the development database or broker password.");
         }
 
-        return new ShopSettings(postgres, rabbit, configuration["Shop:Schema"] ?? serviceName);
+        return new ShopSettings(postgres, rabbit, configuration["Shop:Schema"] ?? serviceName)
+        {
+            ApplySchemaOnStartup = configuration.GetValue("Shop:ApplySchemaOnStartup", true),
+        };
     }
 }

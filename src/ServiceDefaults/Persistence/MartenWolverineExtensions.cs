@@ -31,6 +31,11 @@ public static class MartenWolverineExtensions
                 // EnableAll leaves the user name out in this Marten version; auditors need it.
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                if (!settings.ApplySchemaOnStartup)
+                {
+                    opts.AutoCreateSchemaObjects = AutoCreate.None;
+                }
+
                 service.Marten(opts);
             })
             .IntegrateWithWolverine(w =>
@@ -44,6 +49,10 @@ public static class MartenWolverineExtensions
             opts.ServiceName = service.Name;
             opts.ApplicationAssembly = service.ApplicationAssembly;
             opts.EnableRelayOfUserName = true;
+            if (!settings.ApplySchemaOnStartup)
+            {
+                opts.AutoBuildMessageStorageOnStartup = AutoCreate.None;
+            }
 
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Caching.Memory;
@@ -35,7 +36,13 @@ public sealed class IdentityAccountStatus(HttpClient http, JwtSettings jwt, IMem
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{jwt.Authority.TrimEnd('/')}/users/{userId}/status");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             using var response = await http.SendAsync(request, ct);
-            active = !response.IsSuccessStatusCode || (await response.Content.ReadFromJsonAsync<Answer>(ct))?.Active != false;
+            active = response.StatusCode switch
+            {
+                // Identity refuses the very token it issued only when the account is deactivated.
+                HttpStatusCode.Unauthorized => false,
+                HttpStatusCode.OK => (await response.Content.ReadFromJsonAsync<Answer>(ct))?.Active != false,
+                _ => true,
+            };
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
