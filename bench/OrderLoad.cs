@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Npgsql;
 
 namespace Shop.Bench;
 
@@ -14,7 +13,7 @@ public sealed record ThroughputPoint(double Second, int Confirmed, string Phase)
 public sealed record OrderResults(
     IReadOnlyList<ConcurrencyStep> Steps,
     double SaturationOrdersPerSecond,
-    double CommitsPerOrder,
+    DatabaseWork Database,
     IReadOnlyList<ProcessCpu> CpuPerOrder,
     double MachineBusyPercent,
     double TargetOrdersPerSecond,
@@ -74,7 +73,8 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
         await ClosedLoopAsync(api, tokens, products, sizes.ConcurrencySteps[0], sizes.WarmUp, "warm-up");
         var closedLoop = Stopwatch.StartNew();
         var cpuBefore = shop.CpuTicks();
-        var commitsBefore = await CommitsAsync();
+        await using var profile = new DatabaseProfile(postgres);
+        await profile.StartAsync();
         var steps = new List<ConcurrencyStep>();
         var closedLoopOrders = 0;
         foreach (var concurrency in sizes.ConcurrencySteps)
@@ -89,9 +89,7 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
             }
         }
 
-        // Idle backends report their counters about a second after their last transaction.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var commitsAfter = await CommitsAsync();
+        var database = await profile.StopAsync(closedLoopOrders);
         var cpuAfter = shop.CpuTicks();
         closedLoop.Stop();
         var perOrder = Math.Max(1, closedLoopOrders);
@@ -114,7 +112,7 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
         return new OrderResults(
             steps,
             saturation,
-            (commitsAfter - commitsBefore) / (double)perOrder,
+            database,
             cpu,
             Math.Min(100, busy),
             target,
@@ -258,14 +256,6 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
         {
             // The load is over.
         }
-    }
-
-    private async Task<long> CommitsAsync()
-    {
-        await using var connection = new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select xact_commit from pg_stat_database where datname = current_database()", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private List<ThroughputPoint> Timeline(DateTimeOffset origin) =>

@@ -1,7 +1,14 @@
 using System.Diagnostics;
 using Shop.Bench;
 
-// Started by scripts/bench.sh (./shop bench), which starts the shop first and passes where it runs.
+// Started by scripts/bench.sh (./shop bench), which starts the shop first and passes where it runs;
+// "--render bench/results" only writes that run's report again (with bench/FINDINGS.md as it is now).
+if (args is ["--render", var folder])
+{
+    await Report.RenderAsync(folder, Path.Combine(folder, "..", "FINDINGS.md"));
+    return;
+}
+
 var options = Options.Parse(args);
 var sizes = options.Quick ? Sizes.Tiny : Sizes.Full;
 var shop = new ShopProcesses(options.Root, options.Data);

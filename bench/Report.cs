@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Shop.Bench;
 
@@ -20,7 +21,22 @@ public static class Report
 {
     public const string LoadGenerator = "load generator";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // A measurement with no samples has NaN percentiles.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes the report again from a run's results.json, e.g. after the findings were edited.</summary>
+    public static async Task RenderAsync(string directory, string findingsFile)
+    {
+        await using var json = File.OpenRead(Path.Combine(directory, "results.json"));
+        var results = await JsonSerializer.DeserializeAsync<BenchResults>(json, Json)
+            ?? throw new InvalidOperationException($"no results in {directory}");
+        await json.DisposeAsync();
+        await WriteAsync(results, directory, findingsFile);
+    }
 
     public static async Task WriteAsync(BenchResults results, string directory, string findingsFile)
     {
@@ -38,7 +54,7 @@ public static class Report
     public static string Headline(BenchResults r)
     {
         var o = r.Orders;
-        var dbOrders = r.Database.PgbenchTps / o.CommitsPerOrder;
+        var dbOrders = r.Database.PgbenchTps / o.Database.CommitsPerOrder;
         var single = (Append(r, "Marten", 1), Append(r, "Npgsql INSERT", 1));
         var batch = (Append(r, "Marten", 0), Append(r, "Npgsql COPY", 0));
         var (direct, gateway) = (r.Reads[0], r.Reads[1]);
@@ -47,7 +63,7 @@ public static class Report
         t.AppendLine("| measure | Shop | reference, same run | Shop / reference |");
         t.AppendLine("|---|---|---|---|");
         Row(t, "orders through the gateway, saturated", $"{o.SaturationOrdersPerSecond:F1} confirmed orders/s",
-            $"pgbench -N {r.Database.PgbenchTps:F0} tps ÷ {o.CommitsPerOrder:F1} commits per order = {dbOrders:F0} orders/s", Ratio(o.SaturationOrdersPerSecond, dbOrders));
+            $"pgbench -N {r.Database.PgbenchTps:F0} tps ÷ {o.Database.CommitsPerOrder:F1} commits per order = {dbOrders:F0} orders/s", Ratio(o.SaturationOrdersPerSecond, dbOrders));
         Row(t, $"checkout → Confirmed at {o.TargetOrdersPerSecond:F1} orders/s (70%)",
             $"p50 {o.CheckoutToConfirmed.P50:F0} ms · p95 {o.CheckoutToConfirmed.P95:F0} ms · p99 {o.CheckoutToConfirmed.P99:F0} ms", "", "");
         Row(t, "event appends, 1 per transaction", $"Marten {single.Item1.EventsPerSecond:F0} events/s", $"Npgsql INSERT {single.Item2.EventsPerSecond:F0} events/s",
@@ -81,6 +97,27 @@ public static class Report
         md.AppendLine(CultureInfo.InvariantCulture,
             $"Of the CPU the shop spends on one confirmed order ({shopCpu.Sum(c => c.MillisecondsPerOrder):F0} ms over all its processes), **{biggest.Process}** takes the most: {biggest.MillisecondsPerOrder:F0} ms ({biggest.MillisecondsPerOrder / shopCpu.Sum(c => c.MillisecondsPerOrder):P0}). During the saturated steps the machine's cores were {o.MachineBusyPercent:F0}% busy.");
         md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"The database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order. Rows written per order, by table:");
+        md.AppendLine();
+        md.AppendLine("| table | rows inserted, updated or deleted per order |");
+        md.AppendLine("|---|---|");
+        foreach (var table in o.Database.Writes)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| `{table.Table}` | {table.RowsPerOrder:F1} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("What the shop's connections were doing when sampled (`pg_stat_activity` every 50 ms, active connections only):");
+        md.AppendLine();
+        md.AppendLine("| statement | waiting on | share of samples |");
+        md.AppendLine("|---|---|---|");
+        foreach (var statement in o.Database.Statements)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| `{statement.Statement.Replace("|", "\\|", StringComparison.Ordinal)}` | {statement.WaitingOn} | {statement.Share:P0} |");
+        }
+
+        md.AppendLine();
         if (findings.Length > 0)
         {
             md.AppendLine(findings.Trim());
@@ -112,7 +149,7 @@ public static class Report
         md.AppendLine("![throughput over time](throughput.png)");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"**Against the database's ceiling.** `pgbench -N` ({r.Database.Clients} clients, scale {r.Database.Scale}, {r.Database.Seconds:F0} s, in the benchmark's database) committed {r.Database.PgbenchTps:F0} transactions/s. During the saturated steps the shop's database committed {o.CommitsPerOrder:F1} transactions per confirmed order (`xact_commit` of `pg_stat_database`: every transaction of every service, the customers' polling reads and the services' background polling included). So the database alone could carry about {r.Database.PgbenchTps / o.CommitsPerOrder:F0} orders/s, and the shop reached {Ratio(o.SaturationOrdersPerSecond, r.Database.PgbenchTps / o.CommitsPerOrder)} of that.");
+            $"**Against the database's ceiling.** `pgbench -N` ({r.Database.Clients} clients, scale {r.Database.Scale}, {r.Database.Seconds:F0} s, in the benchmark's database) committed {r.Database.PgbenchTps:F0} transactions/s. During the saturated steps the shop's database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order (`xact_commit` of `pg_stat_database`: every transaction of every service, the customers' polling reads and the services' background polling included). So the database alone could carry about {r.Database.PgbenchTps / o.Database.CommitsPerOrder:F0} orders/s, and the shop reached {Ratio(o.SaturationOrdersPerSecond, r.Database.PgbenchTps / o.Database.CommitsPerOrder)} of that.");
         md.AppendLine();
         md.AppendLine("CPU per confirmed order during the saturated steps (user + system time from `/proc`; PostgreSQL is every `postgres` process, RabbitMQ the `beam.smp` process):");
         md.AppendLine();
