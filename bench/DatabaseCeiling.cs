@@ -7,8 +7,8 @@ namespace Shop.Bench;
 public sealed record DatabaseResults(double PgbenchTps, int Clients, int Scale, double Seconds);
 
 /// <summary>
-/// PostgreSQL's own ceiling on this machine: pgbench's simple-update workload (-N: three updates,
-/// a select and an insert per transaction, each committed) in the benchmark's database.
+/// PostgreSQL's own ceiling on this machine: pgbench's simple-update workload (-N: an update, a
+/// select and an insert per transaction) in the benchmark's database.
 /// </summary>
 public sealed partial class DatabaseCeiling(Sizes sizes, string postgres, string pgBin)
 {

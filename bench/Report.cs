@@ -59,24 +59,43 @@ public static class Report
         var batch = (Append(r, "Marten", 0), Append(r, "Npgsql COPY", 0));
         var (direct, gateway) = (r.Reads[0], r.Reads[1]);
         var slowest = r.ColdStarts.MaxBy(c => c.SecondsToReady)!;
+        var fastest = r.ColdStarts.MinBy(c => c.SecondsToReady)!;
         var t = new StringBuilder();
-        t.AppendLine("| measure | Shop | reference, same run | Shop / reference |");
-        t.AppendLine("|---|---|---|---|");
-        Row(t, "orders through the gateway, saturated", $"{o.SaturationOrdersPerSecond:F1} confirmed orders/s",
-            $"pgbench -N {r.Database.PgbenchTps:F0} tps ÷ {o.Database.CommitsPerOrder:F1} commits per order = {dbOrders:F0} orders/s", Ratio(o.SaturationOrdersPerSecond, dbOrders));
-        Row(t, $"checkout → Confirmed at {o.TargetOrdersPerSecond:F1} orders/s (70%)",
-            $"p50 {o.CheckoutToConfirmed.P50:F0} ms · p95 {o.CheckoutToConfirmed.P95:F0} ms · p99 {o.CheckoutToConfirmed.P99:F0} ms", "", "");
-        Row(t, "event appends, 1 per transaction", $"Marten {single.Item1.EventsPerSecond:F0} events/s", $"Npgsql INSERT {single.Item2.EventsPerSecond:F0} events/s",
-            Ratio(single.Item1.EventsPerSecond, single.Item2.EventsPerSecond));
-        Row(t, $"event appends, {batch.Item1.EventsPerTransaction} per transaction", $"Marten {batch.Item1.EventsPerSecond:F0} events/s", $"Npgsql COPY {batch.Item2.EventsPerSecond:F0} events/s",
-            Ratio(batch.Item1.EventsPerSecond, batch.Item2.EventsPerSecond));
-        Row(t, $"projection rebuild, {r.Rebuild.Events:N0} events", $"CLI {r.Rebuild.RebuildEventsPerSecond:F0} events/s ({r.Rebuild.CommandSeconds:F1} s)",
-            $"raw scan {r.Rebuild.ScanEventsPerSecond:F0} events/s ({r.Rebuild.ScanSeconds:F1} s)", Ratio(r.Rebuild.RebuildEventsPerSecond, r.Rebuild.ScanEventsPerSecond));
-        Row(t, "projection lag under load", $"p99 {o.ProjectionLag.P99:F0} ms (p50 {o.ProjectionLag.P50:F0} ms)", "", "");
-        Row(t, "GET /api/products", $"gateway {gateway.RequestsPerSecond:F0} req/s, p99 {gateway.P99Ms:F1} ms",
-            $"Inventory direct {direct.RequestsPerSecond:F0} req/s, p99 {direct.P99Ms:F1} ms", Ratio(gateway.RequestsPerSecond, direct.RequestsPerSecond));
-        Row(t, "cold start to ready", $"slowest {slowest.Service} {slowest.SecondsToReady:F1} s", $"fastest {r.ColdStarts.MinBy(c => c.SecondsToReady)!.Service} {r.ColdStarts.Min(c => c.SecondsToReady):F1} s", "");
-        Row(t, "resident memory, six services", $"idle {MiB(r.IdleResidentKiB.Values.Sum())} MiB", $"peak under load {MiB(o.PeakResidentKiB.Values.Sum())} MiB", "");
+        string[][] rows =
+        [
+            [
+                "orders through the gateway, saturated", Inv($"{o.SaturationOrdersPerSecond:F1} confirmed orders/s"),
+                Inv($"pgbench -N {r.Database.PgbenchTps:F0} tps ÷ {o.Database.CommitsPerOrder:F1} commits per order = {dbOrders:F0} orders/s"),
+                Ratio(o.SaturationOrdersPerSecond, dbOrders),
+            ],
+            [
+                Inv($"checkout → Confirmed at {o.TargetOrdersPerSecond:F1} orders/s (70%)"),
+                Inv($"p50 {o.CheckoutToConfirmed.P50:F0} ms · p95 {o.CheckoutToConfirmed.P95:F0} ms · p99 {o.CheckoutToConfirmed.P99:F0} ms"), "", "",
+            ],
+            [
+                "event appends, 1 per transaction", Inv($"Marten {single.Item1.EventsPerSecond:F0} events/s"),
+                Inv($"Npgsql INSERT {single.Item2.EventsPerSecond:F0} events/s"), Ratio(single.Item1.EventsPerSecond, single.Item2.EventsPerSecond),
+            ],
+            [
+                Inv($"event appends, {batch.Item1.EventsPerTransaction} per transaction"), Inv($"Marten {batch.Item1.EventsPerSecond:F0} events/s"),
+                Inv($"Npgsql COPY {batch.Item2.EventsPerSecond:F0} events/s"), Ratio(batch.Item1.EventsPerSecond, batch.Item2.EventsPerSecond),
+            ],
+            [
+                Inv($"projection rebuild, {r.Rebuild.Events:N0} events"), Inv($"CLI {r.Rebuild.RebuildEventsPerSecond:F0} events/s ({r.Rebuild.CommandSeconds:F1} s)"),
+                Inv($"raw scan {r.Rebuild.ScanEventsPerSecond:F0} events/s ({r.Rebuild.ScanSeconds:F1} s)"), Ratio(r.Rebuild.RebuildEventsPerSecond, r.Rebuild.ScanEventsPerSecond),
+            ],
+            ["projection lag under load", Inv($"p99 {o.ProjectionLag.P99:F0} ms (p50 {o.ProjectionLag.P50:F0} ms)"), "", ""],
+            [
+                "GET /api/products", Inv($"gateway {gateway.RequestsPerSecond:F0} req/s, p99 {gateway.P99Ms:F1} ms"),
+                Inv($"Inventory direct {direct.RequestsPerSecond:F0} req/s, p99 {direct.P99Ms:F1} ms"), Ratio(gateway.RequestsPerSecond, direct.RequestsPerSecond),
+            ],
+            [
+                "cold start to ready", Inv($"slowest {slowest.Service} {slowest.SecondsToReady:F1} s"),
+                Inv($"fastest {fastest.Service} {fastest.SecondsToReady:F1} s"), "",
+            ],
+            ["resident memory, six services", $"idle {MiB(r.IdleResidentKiB.Values.Sum())} MiB", $"peak under load {MiB(o.PeakResidentKiB.Values.Sum())} MiB", ""],
+        ];
+        Table(t, ["measure", "Shop", "reference, same run", "Shop / reference"], rows);
         return t.ToString();
     }
 
@@ -100,24 +119,13 @@ public static class Report
         md.AppendLine(CultureInfo.InvariantCulture,
             $"The database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order. Rows written per order, by table:");
         md.AppendLine();
-        md.AppendLine("| table | rows inserted, updated or deleted per order |");
-        md.AppendLine("|---|---|");
-        foreach (var table in o.Database.Writes)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| `{table.Table}` | {table.RowsPerOrder:F1} |");
-        }
-
-        md.AppendLine();
+        Table(md, ["table", "rows inserted, updated or deleted per order"], o.Database.Writes.Select(w => new[] { $"`{w.Table}`", F(w.RowsPerOrder, "F1") }));
         md.AppendLine("What the shop's connections were doing when sampled (`pg_stat_activity` every 50 ms, active connections only):");
         md.AppendLine();
-        md.AppendLine("| statement | waiting on | share of samples |");
-        md.AppendLine("|---|---|---|");
-        foreach (var statement in o.Database.Statements)
+        Table(md, ["statement", "waiting on", "share of samples"], o.Database.Statements.Select(a => new[]
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| `{statement.Statement.Replace("|", "\\|", StringComparison.Ordinal)}` | {statement.WaitingOn} | {statement.Share:P0} |");
-        }
-
-        md.AppendLine();
+            $"`{a.Statement.Replace("|", "\\|", StringComparison.Ordinal)}`", a.WaitingOn, F(a.Share, "P0"),
+        }));
         if (findings.Length > 0)
         {
             md.AppendLine(findings.Trim());
@@ -128,14 +136,7 @@ public static class Report
         md.AppendLine();
         md.AppendLine("Simulated customers (each with its own account and token) create a one-line order through the gateway, check it out with `pm_card_visa` and poll the order every 100 ms until it is `Confirmed`. A closed loop at rising concurrency finds the saturated rate (confirmations counted after the first fifth of each step; it stops rising when a step gains less than 5%); then orders arrive at a fixed 70% of that rate for the latency. The latency runs from just before the checkout request to the time the `order_confirmed` event records: one clock, so the polling interval does not blur it. Rate limits are lifted for the run (every customer comes from 127.0.0.1).");
         md.AppendLine();
-        md.AppendLine("| customers at once | confirmed orders/s |");
-        md.AppendLine("|---|---|");
-        foreach (var step in o.Steps)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {step.Concurrency} | {step.OrdersPerSecond:F1} |");
-        }
-
-        md.AppendLine();
+        Table(md, ["customers at once", "confirmed orders/s"], o.Steps.Select(step => new[] { F(step.Concurrency, "F0"), F(step.OrdersPerSecond, "F1") }));
         md.AppendLine(CultureInfo.InvariantCulture,
             $"At {o.TargetOrdersPerSecond:F1} orders/s offered, {o.SteadyOrdersPerSecond:F1}/s were confirmed; checkout → Confirmed: p50 {o.CheckoutToConfirmed.P50:F0} ms, p95 {o.CheckoutToConfirmed.P95:F0} ms, p99 {o.CheckoutToConfirmed.P99:F0} ms, max {o.CheckoutToConfirmed.Max:F0} ms over {o.CheckoutToConfirmed.Count} orders. Orders that failed or were not confirmed in 60 s: {o.Failed}.");
         foreach (var error in o.FirstErrors)
@@ -153,26 +154,15 @@ public static class Report
         md.AppendLine();
         md.AppendLine("CPU per confirmed order during the saturated steps (user + system time from `/proc`; PostgreSQL is every `postgres` process, RabbitMQ the `beam.smp` process):");
         md.AppendLine();
-        md.AppendLine("| process | CPU ms per order |");
-        md.AppendLine("|---|---|");
-        foreach (var cpu in o.CpuPerOrder)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {cpu.Process} | {cpu.MillisecondsPerOrder:F1} |");
-        }
-
-        md.AppendLine();
+        Table(md, ["process", "CPU ms per order"], o.CpuPerOrder.Select(cpu => new[] { cpu.Process, F(cpu.MillisecondsPerOrder, "F1") }));
         md.AppendLine("## Event appends");
         md.AppendLine();
         md.AppendLine("One writer, each way for the same time, into the benchmark's database. Marten is configured as the services configure it (metadata columns, System.Text.Json); the raw writer puts the same rows into a copy of Marten's `mt_events` table (same columns and indexes, no foreign key). Marten also keeps each stream's row (its version); the raw writer does not.");
         md.AppendLine();
-        md.AppendLine("| writer | events per transaction | events | events/s |");
-        md.AppendLine("|---|---|---|---|");
-        foreach (var append in r.Appends)
+        Table(md, ["writer", "events per transaction", "events", "events/s"], r.Appends.Select(a => new[]
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {append.Writer} | {append.EventsPerTransaction} | {append.Events} | {append.EventsPerSecond:F0} |");
-        }
-
-        md.AppendLine();
+            a.Writer, F(a.EventsPerTransaction, "F0"), F(a.Events, "F0"), F(a.EventsPerSecond, "F0"),
+        }));
         md.AppendLine("## Projection rebuild");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
@@ -187,28 +177,21 @@ public static class Report
         md.AppendLine();
         md.AppendLine("`wrk -t2 -c16 --latency` on the anonymous first catalog page, straight to Inventory and through the gateway (after a 2 s warm-up each).");
         md.AppendLine();
-        md.AppendLine("| path | requests/s | p50 ms | p99 ms | non-2xx |");
-        md.AppendLine("|---|---|---|---|---|");
-        foreach (var read in r.Reads)
+        Table(md, ["path", "requests/s", "p50 ms", "p99 ms", "non-2xx"], r.Reads.Select(read => new[]
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {read.Path} | {read.RequestsPerSecond:F0} | {read.P50Ms:F2} | {read.P99Ms:F2} | {read.Errors} |");
-        }
-
-        md.AppendLine();
+            read.Path, F(read.RequestsPerSecond, "F0"), F(read.P50Ms, "F2"), F(read.P99Ms, "F2"), F(read.Errors, "F0"),
+        }));
         md.AppendLine("## Cold start and memory");
         md.AppendLine();
         md.AppendLine("Each service stopped and started again by its supervisor while the others ran; time from the process's start (kernel start time) to its first 200 from `/health/ready`. Resident memory (`VmRSS`) idle before the load, and the highest seen (sampled every second) during the order load.");
         md.AppendLine();
-        md.AppendLine("| service | seconds to ready | idle MiB | under load MiB |");
-        md.AppendLine("|---|---|---|---|");
-        foreach (var service in Sizes.Services)
+        Table(md, ["service", "seconds to ready", "idle MiB", "under load MiB"], Sizes.Services.Select(service => new[]
         {
-            var cold = r.ColdStarts.FirstOrDefault(c => c.Service == service);
-            md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {service} | {(cold is null ? "–" : cold.SecondsToReady.ToString("F2", CultureInfo.InvariantCulture))} | {MiB(r.IdleResidentKiB.GetValueOrDefault(service))} | {MiB(o.PeakResidentKiB.GetValueOrDefault(service))} |");
-        }
-
-        md.AppendLine();
+            service,
+            r.ColdStarts.FirstOrDefault(c => c.Service == service) is { } cold ? F(cold.SecondsToReady, "F2") : "–",
+            MiB(r.IdleResidentKiB.GetValueOrDefault(service)),
+            MiB(o.PeakResidentKiB.GetValueOrDefault(service)),
+        }));
         md.AppendLine("Raw numbers: [results.json](results.json).");
         return md.ToString();
     }
@@ -217,8 +200,21 @@ public static class Report
     private static AppendRate Append(BenchResults r, string writer, int perTransaction) =>
         r.Appends.First(a => a.Writer == writer && (perTransaction == 0 ? a.EventsPerTransaction > 1 : a.EventsPerTransaction == perTransaction));
 
-    private static void Row(StringBuilder table, string measure, string shop, string reference, string ratio) =>
-        table.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {shop} | {reference} | {ratio} |");
+    private static void Table(StringBuilder md, string[] headers, IEnumerable<string[]> rows)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", headers)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"|{string.Concat(headers.Select(_ => "---|"))}");
+        foreach (var row in rows)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", row)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Inv(FormattableString text) => FormattableString.Invariant(text);
 
     private static string Ratio(double shop, double reference) => reference > 0 ? (shop / reference).ToString("P1", CultureInfo.InvariantCulture) : "–";
 
