@@ -19,8 +19,6 @@ public sealed record BenchResults(
 /// <summary>Writes results.json, the two plots and report.md, and prints the headline table.</summary>
 public static class Report
 {
-    public const string LoadGenerator = "load generator";
-
     // A measurement with no samples has NaN percentiles.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -109,12 +107,12 @@ public static class Report
         md.AppendLine();
         md.AppendLine(Headline(r));
 
-        var shopCpu = o.CpuPerOrder.Where(c => c.Process != LoadGenerator).ToList();
+        var shopCpu = o.CpuPerOrder.Where(c => c.Process != ShopProcesses.LoadGenerator).ToList();
         var biggest = shopCpu[0];
         md.AppendLine("## The biggest cost");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"Of the CPU the shop spends on one confirmed order ({shopCpu.Sum(c => c.MillisecondsPerOrder):F0} ms over all its processes), **{biggest.Process}** takes the most: {biggest.MillisecondsPerOrder:F0} ms ({biggest.MillisecondsPerOrder / shopCpu.Sum(c => c.MillisecondsPerOrder):P0}). During the saturated steps the machine's cores were {o.MachineBusyPercent:F0}% busy.");
+            $"Of the CPU the shop spends on one confirmed order ({shopCpu.Sum(c => c.MillisecondsPerOrder):F0} ms over all its processes), **{biggest.Process}** takes the most: {biggest.MillisecondsPerOrder:F0} ms ({biggest.MillisecondsPerOrder / shopCpu.Sum(c => c.MillisecondsPerOrder):P0}). During the saturated steps the machine's cores were {o.MachineBusyPercent:F0}% busy (everything running on it counted).");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
             $"The database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order. Rows written per order, by table:");
@@ -152,7 +150,7 @@ public static class Report
         md.AppendLine(CultureInfo.InvariantCulture,
             $"**Against the database's ceiling.** `pgbench -N` ({r.Database.Clients} clients, scale {r.Database.Scale}, {r.Database.Seconds:F0} s, in the benchmark's database) committed {r.Database.PgbenchTps:F0} transactions/s. During the saturated steps the shop's database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order (`xact_commit` of `pg_stat_database`: every transaction of every service, the customers' polling reads and the services' background polling included). So the database alone could carry about {r.Database.PgbenchTps / o.Database.CommitsPerOrder:F0} orders/s, and the shop reached {Ratio(o.SaturationOrdersPerSecond, r.Database.PgbenchTps / o.Database.CommitsPerOrder)} of that.");
         md.AppendLine();
-        md.AppendLine("CPU per confirmed order during the saturated steps (user + system time from `/proc`; PostgreSQL is every `postgres` process, RabbitMQ the `beam.smp` process):");
+        md.AppendLine("CPU per confirmed order during the saturated steps (user + system time from `/proc`; PostgreSQL is the whole server, every `postgres` process and those that ended, whatever database it served; RabbitMQ the `beam.smp` process):");
         md.AppendLine();
         Table(md, ["process", "CPU ms per order"], o.CpuPerOrder.Select(cpu => new[] { cpu.Process, F(cpu.MillisecondsPerOrder, "F1") }));
         md.AppendLine("## Event appends");

@@ -7,6 +7,8 @@ public sealed class ShopProcesses(string root, string data)
 {
     public const string Machine = "machine";
 
+    public const string LoadGenerator = "load generator";
+
     public int PidOf(string service) =>
         int.Parse(File.ReadAllText(Path.Combine(data, "run", $"{service}.pid")).Trim(), CultureInfo.InvariantCulture);
 
@@ -16,7 +18,7 @@ public sealed class ShopProcesses(string root, string data)
         var ticks = Sizes.Services.ToDictionary(s => s, s => Procfs.CpuTicks(PidOf(s)));
         ticks["PostgreSQL"] = Procfs.Named("postgres").Sum(Procfs.CpuTicks);
         ticks["RabbitMQ"] = Procfs.Named("beam.smp").Sum(Procfs.CpuTicks);
-        ticks["load generator"] = Procfs.CpuTicks(Environment.ProcessId);
+        ticks[LoadGenerator] = Procfs.CpuTicks(Environment.ProcessId);
         ticks[Machine] = Procfs.MachineBusyTicks();
         return ticks;
     }
