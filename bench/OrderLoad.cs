@@ -83,7 +83,7 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
             closedLoopOrders += total;
             steps.Add(new ConcurrencyStep(concurrency, confirmed, confirmed / Measured(sizes.StepDuration).TotalSeconds));
             Console.WriteLine($"  {concurrency} customers at once: {steps[^1].OrdersPerSecond:F1} confirmed orders/s");
-            if (steps.Count > 1 && steps[^1].OrdersPerSecond < 1.05 * steps.SkipLast(1).Max(s => s.OrdersPerSecond))
+            if (steps.Count > 1 && !StillRising(steps))
             {
                 break;
             }
@@ -125,6 +125,10 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
             Timeline(origin),
             latencies);
     }
+
+    /// <summary>Whether the last step gained at least 5% on the best before it: the load has not saturated the shop yet.</summary>
+    public static bool StillRising(IReadOnlyList<ConcurrencyStep> steps) =>
+        steps[^1].OrdersPerSecond >= 1.05 * steps.SkipLast(1).Max(s => s.OrdersPerSecond);
 
     /// <summary>Confirmations are counted once the loop has run for a fifth of the step, so the ramp-up is not averaged in.</summary>
     private static TimeSpan Measured(TimeSpan step) => step * 0.8;

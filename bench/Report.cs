@@ -135,6 +135,12 @@ public static class Report
         md.AppendLine("Simulated customers (each with its own account and token) create a one-line order through the gateway, check it out with `pm_card_visa` and poll the order every 100 ms until it is `Confirmed`. A closed loop at rising concurrency finds the saturated rate (confirmations counted after the first fifth of each step; it stops rising when a step gains less than 5%); then orders arrive at a fixed 70% of that rate for the latency. The latency runs from just before the checkout request to the time the `order_confirmed` event records: one clock, so the polling interval does not blur it. Rate limits are lifted for the run (every customer comes from 127.0.0.1).");
         md.AppendLine();
         Table(md, ["customers at once", "confirmed orders/s"], o.Steps.Select(step => new[] { F(step.Concurrency, "F0"), F(step.OrdersPerSecond, "F1") }));
+        if (o.Steps.Count > 1 && OrderLoad.StillRising(o.Steps))
+        {
+            md.AppendLine("The rate still rose at the last step: the saturated rate above is the highest measured, and more concurrency might reach a little more.");
+            md.AppendLine();
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture,
             $"At {o.TargetOrdersPerSecond:F1} orders/s offered, {o.SteadyOrdersPerSecond:F1}/s were confirmed; checkout → Confirmed: p50 {o.CheckoutToConfirmed.P50:F0} ms, p95 {o.CheckoutToConfirmed.P95:F0} ms, p99 {o.CheckoutToConfirmed.P99:F0} ms, max {o.CheckoutToConfirmed.Max:F0} ms over {o.CheckoutToConfirmed.Count} orders. Orders that failed or were not confirmed in 60 s: {o.Failed}.");
         foreach (var error in o.FirstErrors)
