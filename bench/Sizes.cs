@@ -24,7 +24,7 @@ public sealed record Sizes(
         Customers: 16,
         Products: 20,
         WarmUp: TimeSpan.FromSeconds(10),
-        ConcurrencySteps: [4, 8, 16, 32, 64],
+        ConcurrencySteps: [4, 8, 16, 32, 64, 128],
         StepDuration: TimeSpan.FromSeconds(20),
         SteadyDuration: TimeSpan.FromSeconds(60),
         PgbenchDuration: TimeSpan.FromSeconds(20),
