@@ -8,7 +8,8 @@
 #                   stop one service without its supervisor restarting it (e.g. for a command-line
 #                   projection rebuild), then let the supervisor start it again
 # SHOP_SKIP_BUILD=1 runs what is already built; SHOP_KEEP_INFRA=1 leaves PostgreSQL and RabbitMQ
-# running at stop; SHOP_TRACE_VIEWER=off starts no trace viewer.
+# running at stop; SHOP_TRACE_VIEWER=off starts no trace viewer (and exports no traces unless
+# OTEL_EXPORTER_OTLP_ENDPOINT is set).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,7 +33,10 @@ service_env() {
   export ASPNETCORE_ENVIRONMENT=Development
   export Identity__Keys__Directory="$data/identity-keys"
   export Notifications__PickupDirectory="$data/mail"
-  export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4317}"
+  # Without the trace viewer nothing listens on its port: export only to an endpoint given explicitly.
+  if [ "${SHOP_TRACE_VIEWER:-}" != off ]; then
+    export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4317}"
+  fi
 }
 
 # Runs one service forever: when it exits (crash, kill -9), it is started again after a back-off

@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Shop.Bench;
+
+public sealed record BenchResults(
+    MachineInfo Machine,
+    double TotalSeconds,
+    IReadOnlyList<ColdStartResult> ColdStarts,
+    IReadOnlyDictionary<string, long> IdleResidentKiB,
+    DatabaseResults Database,
+    IReadOnlyList<AppendRate> Appends,
+    OrderResults Orders,
+    IReadOnlyList<ReadRate> Reads,
+    RebuildResults Rebuild);
+
+/// <summary>Writes results.json, the two plots and report.md, and prints the headline table.</summary>
+public static class Report
+{
+    // A measurement with no samples has NaN percentiles.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes the report again from a run's results.json, e.g. after the findings were edited.</summary>
+    public static async Task RenderAsync(string directory, string findingsFile)
+    {
+        await using var json = File.OpenRead(Path.Combine(directory, "results.json"));
+        var results = await JsonSerializer.DeserializeAsync<BenchResults>(json, Json)
+            ?? throw new InvalidOperationException($"no results in {directory}");
+        await json.DisposeAsync();
+        await WriteAsync(results, directory, findingsFile);
+    }
+
+    public static async Task WriteAsync(BenchResults results, string directory, string findingsFile)
+    {
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(results, Json));
+        Plots.LatencyHistogram(results.Orders, Path.Combine(directory, "latency-histogram.png"));
+        Plots.Throughput(results.Orders, Path.Combine(directory, "throughput.png"));
+        var findings = File.Exists(findingsFile) ? await File.ReadAllTextAsync(findingsFile) : "";
+        await File.WriteAllTextAsync(Path.Combine(directory, "report.md"), Markdown(results, findings));
+        Console.WriteLine();
+        Console.WriteLine(Headline(results));
+    }
+
+    /// <summary>The table the README shows: each measure beside its reference from the same run.</summary>
+    public static string Headline(BenchResults r)
+    {
+        var o = r.Orders;
+        var dbOrders = r.Database.PgbenchTps / o.Database.CommitsPerOrder;
+        var single = (Append(r, "Marten", 1), Append(r, "Npgsql INSERT", 1));
+        var batch = (Append(r, "Marten", 0), Append(r, "Npgsql COPY", 0));
+        var (direct, gateway) = (r.Reads[0], r.Reads[1]);
+        var slowest = r.ColdStarts.MaxBy(c => c.SecondsToReady)!;
+        var fastest = r.ColdStarts.MinBy(c => c.SecondsToReady)!;
+        var t = new StringBuilder();
+        string[][] rows =
+        [
+            [
+                "orders through the gateway, saturated", Inv($"{o.SaturationOrdersPerSecond:F1} confirmed orders/s"),
+                Inv($"pgbench -N {r.Database.PgbenchTps:F0} tps ÷ {o.Database.CommitsPerOrder:F1} commits per order = {dbOrders:F0} orders/s"),
+                Ratio(o.SaturationOrdersPerSecond, dbOrders),
+            ],
+            [
+                Inv($"checkout → Confirmed at {o.TargetOrdersPerSecond:F1} orders/s (70%)"),
+                Inv($"p50 {o.CheckoutToConfirmed.P50:F0} ms · p95 {o.CheckoutToConfirmed.P95:F0} ms · p99 {o.CheckoutToConfirmed.P99:F0} ms"), "", "",
+            ],
+            [
+                "event appends, 1 per transaction", Inv($"Marten {single.Item1.EventsPerSecond:F0} events/s"),
+                Inv($"Npgsql INSERT {single.Item2.EventsPerSecond:F0} events/s"), Ratio(single.Item1.EventsPerSecond, single.Item2.EventsPerSecond),
+            ],
+            [
+                Inv($"event appends, {batch.Item1.EventsPerTransaction} per transaction"), Inv($"Marten {batch.Item1.EventsPerSecond:F0} events/s"),
+                Inv($"Npgsql COPY {batch.Item2.EventsPerSecond:F0} events/s"), Ratio(batch.Item1.EventsPerSecond, batch.Item2.EventsPerSecond),
+            ],
+            [
+                Inv($"projection rebuild, {r.Rebuild.Events:N0} events"), Inv($"CLI {r.Rebuild.RebuildEventsPerSecond:F0} events/s ({r.Rebuild.CommandSeconds:F1} s)"),
+                Inv($"raw scan {r.Rebuild.ScanEventsPerSecond:F0} events/s ({r.Rebuild.ScanSeconds:F1} s)"), Ratio(r.Rebuild.RebuildEventsPerSecond, r.Rebuild.ScanEventsPerSecond),
+            ],
+            ["projection lag under load", Inv($"p99 {o.ProjectionLag.P99:F0} ms (p50 {o.ProjectionLag.P50:F0} ms)"), "", ""],
+            [
+                "GET /api/products", Inv($"gateway {gateway.RequestsPerSecond:F0} req/s, p99 {gateway.P99Ms:F1} ms"),
+                Inv($"Inventory direct {direct.RequestsPerSecond:F0} req/s, p99 {direct.P99Ms:F1} ms"), Ratio(gateway.RequestsPerSecond, direct.RequestsPerSecond),
+            ],
+            [
+                "cold start to ready", Inv($"slowest {slowest.Service} {slowest.SecondsToReady:F1} s"),
+                Inv($"fastest {fastest.Service} {fastest.SecondsToReady:F1} s"), "",
+            ],
+            ["resident memory, six services", $"idle {MiB(r.IdleResidentKiB.Values.Sum())} MiB", $"peak under load {MiB(o.PeakResidentKiB.Values.Sum())} MiB", ""],
+        ];
+        Table(t, ["measure", "Shop", "reference, same run", "Shop / reference"], rows);
+        return t.ToString();
+    }
+
+    private static string Markdown(BenchResults r, string findings)
+    {
+        var o = r.Orders;
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Shop benchmark{(r.Machine.Quick ? " (quick run: tiny sizes, numbers mean nothing)" : "")}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run {r.Machine.At:yyyy-MM-dd HH:mm} UTC on {r.Machine}; {r.TotalSeconds / 60:F1} minutes. Everything on loopback, on this one machine, the load generator included.");
+        md.AppendLine();
+        md.AppendLine(Headline(r));
+
+        var shopCpu = o.CpuPerOrder.Where(c => c.Process != ShopProcesses.LoadGenerator).ToList();
+        var biggest = shopCpu[0];
+        md.AppendLine("## The biggest cost");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Of the CPU the shop spends on one confirmed order ({shopCpu.Sum(c => c.MillisecondsPerOrder):F0} ms over all its processes), **{biggest.Process}** takes the most: {biggest.MillisecondsPerOrder:F0} ms ({biggest.MillisecondsPerOrder / shopCpu.Sum(c => c.MillisecondsPerOrder):P0}). During the saturated steps the machine's cores were {o.MachineBusyPercent:F0}% busy (everything running on it counted).");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"The database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order. Rows written per order, by table:");
+        md.AppendLine();
+        Table(md, ["table", "rows inserted, updated or deleted per order"], o.Database.Writes.Select(w => new[] { $"`{w.Table}`", F(w.RowsPerOrder, "F1") }));
+        md.AppendLine("What the shop's connections were doing when sampled (`pg_stat_activity` every 50 ms, active connections only):");
+        md.AppendLine();
+        Table(md, ["statement", "waiting on", "share of samples"], o.Database.Statements.Select(a => new[]
+        {
+            $"`{a.Statement.Replace("|", "\\|", StringComparison.Ordinal)}`", a.WaitingOn, F(a.Share, "P0"),
+        }));
+        if (findings.Length > 0)
+        {
+            md.AppendLine(findings.Trim());
+            md.AppendLine();
+        }
+
+        md.AppendLine("## End-to-end orders");
+        md.AppendLine();
+        md.AppendLine("Simulated customers (each with its own account and token) create a one-line order through the gateway, check it out with `pm_card_visa` and poll the order every 100 ms until it is `Confirmed`. A closed loop at rising concurrency finds the saturated rate (confirmations counted after the first fifth of each step; it stops rising when a step gains less than 5%); then orders arrive at a fixed 70% of that rate for the latency. The latency runs from just before the checkout request to the time the `order_confirmed` event records: one clock, so the polling interval does not blur it. Rate limits are lifted for the run (every customer comes from 127.0.0.1).");
+        md.AppendLine();
+        Table(md, ["customers at once", "confirmed orders/s"], o.Steps.Select(step => new[] { F(step.Concurrency, "F0"), F(step.OrdersPerSecond, "F1") }));
+        if (o.Steps.Count > 1 && OrderLoad.StillRising(o.Steps))
+        {
+            md.AppendLine("The rate still rose at the last step: the saturated rate above is the highest measured, and more concurrency might reach a little more.");
+            md.AppendLine();
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"At {o.TargetOrdersPerSecond:F1} orders/s offered, {o.SteadyOrdersPerSecond:F1}/s were confirmed; checkout → Confirmed: p50 {o.CheckoutToConfirmed.P50:F0} ms, p95 {o.CheckoutToConfirmed.P95:F0} ms, p99 {o.CheckoutToConfirmed.P99:F0} ms, max {o.CheckoutToConfirmed.Max:F0} ms over {o.CheckoutToConfirmed.Count} orders. Orders that failed or were not confirmed in 60 s: {o.Failed}.");
+        foreach (var error in o.FirstErrors)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- `{error}`");
+        }
+
+        md.AppendLine();
+        md.AppendLine("![checkout to Confirmed](latency-histogram.png)");
+        md.AppendLine();
+        md.AppendLine("![throughput over time](throughput.png)");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"**Against the database's ceiling.** `pgbench -N` ({r.Database.Clients} clients, scale {r.Database.Scale}, {r.Database.Seconds:F0} s, in the benchmark's database) committed {r.Database.PgbenchTps:F0} transactions/s. During the saturated steps the shop's database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order (`xact_commit` of `pg_stat_database`: every transaction of every service, the customers' polling reads and the services' background polling included). So the database alone could carry about {r.Database.PgbenchTps / o.Database.CommitsPerOrder:F0} orders/s, and the shop reached {Ratio(o.SaturationOrdersPerSecond, r.Database.PgbenchTps / o.Database.CommitsPerOrder)} of that.");
+        md.AppendLine();
+        md.AppendLine("CPU per confirmed order during the saturated steps (user + system time from `/proc`; PostgreSQL is the whole server, every `postgres` process and those that ended, whatever database it served; RabbitMQ the `beam.smp` process):");
+        md.AppendLine();
+        Table(md, ["process", "CPU ms per order"], o.CpuPerOrder.Select(cpu => new[] { cpu.Process, F(cpu.MillisecondsPerOrder, "F1") }));
+        md.AppendLine("## Event appends");
+        md.AppendLine();
+        md.AppendLine("One writer, each way for the same time, into the benchmark's database. Marten is configured as the services configure it (metadata columns, System.Text.Json); the raw writer puts the same rows into a copy of Marten's `mt_events` table (same columns and indexes, no foreign key). Marten also keeps each stream's row (its version); the raw writer does not.");
+        md.AppendLine();
+        Table(md, ["writer", "events per transaction", "events", "events/s"], r.Appends.Select(a => new[]
+        {
+            a.Writer, F(a.EventsPerTransaction, "F0"), F(a.Events, "F0"), F(a.EventsPerSecond, "F0"),
+        }));
+        md.AppendLine("## Projection rebuild");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"The order load's own events, copied under new stream ids into a schema of their own until there were {r.Rebuild.Events:N0} events in {r.Rebuild.Streams:N0} orders (seeded with one `INSERT … SELECT` in {r.Rebuild.SeedSeconds:F0} s). Ordering's command line, `projections rebuild -p OrderDetails`, took {r.Rebuild.CommandSeconds:F1} s in all, {r.Rebuild.CommandStartSeconds:F1} s of which is what starting the command line takes (`projections list`), and wrote {r.Rebuild.DocumentsWritten:N0} documents. One `select … order by seq_id` reading every event's type and data took {r.Rebuild.ScanSeconds:F1} s.");
+        md.AppendLine();
+        md.AppendLine("## Projection lag");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"While the orders ran at 70% of saturation, a probe created an order straight on Ordering (its first event committed when the 201 arrives) and read it back every 5 ms until the async `OrderDetails` projection had written it, one probe at a time: p50 {o.ProjectionLag.P50:F0} ms, p95 {o.ProjectionLag.P95:F0} ms, p99 {o.ProjectionLag.P99:F0} ms, max {o.ProjectionLag.Max:F0} ms over {o.ProjectionLag.Count} probes.");
+        md.AppendLine();
+        md.AppendLine("## Gateway overhead");
+        md.AppendLine();
+        md.AppendLine("`wrk -t2 -c16 --latency` on the anonymous first catalog page, straight to Inventory and through the gateway (after a 2 s warm-up each).");
+        md.AppendLine();
+        Table(md, ["path", "requests/s", "p50 ms", "p99 ms", "non-2xx"], r.Reads.Select(read => new[]
+        {
+            read.Path, F(read.RequestsPerSecond, "F0"), F(read.P50Ms, "F2"), F(read.P99Ms, "F2"), F(read.Errors, "F0"),
+        }));
+        md.AppendLine("## Cold start and memory");
+        md.AppendLine();
+        md.AppendLine("Each service stopped and started again by its supervisor while the others ran; time from the process's start (kernel start time) to its first 200 from `/health/ready`. Resident memory (`VmRSS`) idle before the load, and the highest seen (sampled every second) during the order load.");
+        md.AppendLine();
+        Table(md, ["service", "seconds to ready", "idle MiB", "under load MiB"], Sizes.Services.Select(service => new[]
+        {
+            service,
+            r.ColdStarts.FirstOrDefault(c => c.Service == service) is { } cold ? F(cold.SecondsToReady, "F2") : "–",
+            MiB(r.IdleResidentKiB.GetValueOrDefault(service)),
+            MiB(o.PeakResidentKiB.GetValueOrDefault(service)),
+        }));
+        md.AppendLine("Raw numbers: [results.json](results.json).");
+        return md.ToString();
+    }
+
+    /// <summary>The append rate of a writer; 0 events per transaction means the batched one.</summary>
+    private static AppendRate Append(BenchResults r, string writer, int perTransaction) =>
+        r.Appends.First(a => a.Writer == writer && (perTransaction == 0 ? a.EventsPerTransaction > 1 : a.EventsPerTransaction == perTransaction));
+
+    private static void Table(StringBuilder md, string[] headers, IEnumerable<string[]> rows)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", headers)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"|{string.Concat(headers.Select(_ => "---|"))}");
+        foreach (var row in rows)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", row)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Inv(FormattableString text) => FormattableString.Invariant(text);
+
+    private static string Ratio(double shop, double reference) => reference > 0 ? (shop / reference).ToString("P1", CultureInfo.InvariantCulture) : "–";
+
+    private static string MiB(long kib) => (kib / 1024.0).ToString("F0", CultureInfo.InvariantCulture);
+}

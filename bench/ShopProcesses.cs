@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace Shop.Bench;
+
+/// <summary>The shop's running processes as scripts/run.sh records them, and the servers it depends on.</summary>
+public sealed class ShopProcesses(string root, string data)
+{
+    public const string Machine = "machine";
+
+    public const string LoadGenerator = "load generator";
+
+    public int PidOf(string service) =>
+        int.Parse(File.ReadAllText(Path.Combine(data, "run", $"{service}.pid")).Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>CPU ticks so far of each service, of PostgreSQL, of RabbitMQ, of this load generator and of the whole machine.</summary>
+    public Dictionary<string, long> CpuTicks()
+    {
+        var ticks = Sizes.Services.ToDictionary(s => s, s => Procfs.CpuTicks(PidOf(s)));
+        ticks["PostgreSQL"] = Procfs.Named("postgres").Sum(Procfs.CpuTicks);
+        ticks["RabbitMQ"] = Procfs.Named("beam.smp").Sum(Procfs.CpuTicks);
+        ticks[LoadGenerator] = Procfs.CpuTicks(Environment.ProcessId);
+        ticks[Machine] = Procfs.MachineBusyTicks();
+        return ticks;
+    }
+
+    public Dictionary<string, long> ResidentKiB() => Sizes.Services.ToDictionary(s => s, s => Procfs.ResidentKiB(PidOf(s)));
+
+    /// <summary>Runs scripts/run.sh with the given arguments and waits for it.</summary>
+    public Task RunScriptAsync(params string[] arguments) => Commands.CheckedAsync(Path.Combine(root, "scripts", "run.sh"), arguments);
+}
