@@ -39,10 +39,40 @@ service_env() {
   fi
 }
 
+# Each service runs as its own PostgreSQL app role (see scripts/infra.sh), which cannot change its
+# schema or rewrite its events; the schema is applied first by the owner role. A caller that sets
+# ConnectionStrings__Postgres itself runs every service on that connection instead.
+pg_connection() { # pg_connection <role>
+  printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s' \
+    "${SHOP_PG_HOST:-127.0.0.1}" "${SHOP_PG_PORT:-5432}" "${SHOP_PG_DATABASE:-shop}" "$1" "$1"
+}
+
+with_roles() { [ -z "${ConnectionStrings__Postgres:-}" ]; }
+
+apply_schemas() {
+  with_roles || return 0
+  log "applying the services' schemas as their owner roles"
+  local name pids=()
+  for entry in "${services[@]}"; do
+    name=${entry%%:*}
+    [ "$name" != Gateway ] || continue
+    ( cd "$root/src/$name/bin/$configuration/net10.0" && service_env \
+      && ConnectionStrings__Postgres="$(pg_connection "shop_${name,,}_owner")" dotnet "Shop.$name.dll" db-apply ) >>"$logs/schema.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || die "applying a schema failed; see $logs/schema.log"; done
+  "$root/scripts/infra.sh" grants
+}
+
 # Runs one service forever: when it exits (crash, kill -9), it is started again after a back-off
 # that doubles up to 30 s, and resets once the service has stayed up for a minute.
 supervise() {
   local name=$1 dll="$root/src/$1/bin/$configuration/net10.0/Shop.$1.dll" backoff=1
+  if with_roles && [ "$name" != Gateway ]; then
+    export ConnectionStrings__Postgres
+    ConnectionStrings__Postgres="$(pg_connection "shop_${name,,}_app")"
+    export Shop__ApplySchemaOnStartup=false
+  fi
   while [ ! -f "$run/stopping" ]; do
     local started=$SECONDS
     ( cd "$(dirname "$dll")" && exec dotnet "$dll" ) >>"$logs/$name.log" 2>&1 &
@@ -148,6 +178,7 @@ start() {
     dotnet build "$root/Shop.sln" -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || die "build failed; see $logs/build.log"
   fi
   service_env
+  apply_schemas
   [ "${SHOP_TRACE_VIEWER:-}" = off ] || start_trace_viewer
   for entry in "${services[@]}"; do
     supervise "${entry%%:*}" &
