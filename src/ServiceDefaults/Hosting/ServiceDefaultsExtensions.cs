@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
@@ -27,6 +28,7 @@ public static class ServiceDefaultsExtensions
         builder.AddWebDefaults(service.Name);
         builder.Services.AddShopHealthChecks();
         builder.AddMartenAndWolverine(service, settings);
+        builder.AddEventChain(settings);
         return builder;
     }
 

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Shop.Contracts;
+using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.Hosting;
 using Weasel.Core;
 using Wolverine;
@@ -31,8 +32,11 @@ public static class MartenWolverineExtensions
                 // EnableAll leaves the user name out in this Marten version; auditors need it.
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                opts.Storage.Add(new EventChainSchema(opts));
                 service.Marten(opts);
             })
+            // The chain trigger must be in place before the first event is appended.
+            .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(w =>
             {
                 w.MessageStorageSchemaName = settings.Schema;
