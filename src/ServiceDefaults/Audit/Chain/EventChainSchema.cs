@@ -27,6 +27,8 @@ public sealed class EventChainSchema(StoreOptions options) : FeatureSchemaBase("
         chain.AddColumn("version", "bigint").NotNull();
         chain.AddColumn("previous", "bytea");
         chain.AddColumn("hash", "bytea").NotNull();
+        // Each append looks up its predecessor's row, and each checkpoint every stream's last one.
+        chain.Indexes.Add(new IndexDefinition("mt_event_chain_stream_version").AgainstColumns("stream_id", "version"));
         yield return chain;
 
         var checkpoints = new Table(new PostgresqlObjectName(Schema, CheckpointTable, SchemaUtils.IdentifierUsage.General));
