@@ -202,6 +202,45 @@ public class when_the_event_log_is_tampered_with(EventChainFixture log) : IClass
         (await FirstProblemAsync()).Kind.ShouldBe(ProblemKinds.BadSignature);
     }
 
+    [Fact]
+    public async Task the_installed_chain_matches_what_marten_would_apply()
+    {
+        var store = log.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+
+        await store.Storage.Database.AssertDatabaseMatchesConfigurationAsync();
+    }
+
+    [Fact]
+    public async Task events_appended_while_the_trigger_is_disabled_are_inserted_and_the_next_migration_enables_it_again()
+    {
+        var store = log.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        await log.TamperAsync($"ALTER TABLE {Schema}.mt_events DISABLE TRIGGER mt_event_chain");
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.Append(log.C, new Counted("cheese", 8));
+            await session.SaveChangesAsync();
+        }
+
+        await FirstProblemShouldBe(ProblemKinds.Inserted, log.C, 3, await log.SequenceOfAsync(log.C, 3));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        (await log.ScalarAsync($"SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'mt_event_chain' AND tgrelid = '{Schema}.mt_events'::regclass")).ShouldBe("O");
+    }
+
+    [Fact]
+    public async Task events_written_before_the_chain_was_installed_are_chained_when_it_is()
+    {
+        await log.TamperAsync($"""
+            DROP FUNCTION {Schema}.mt_event_chain_link() CASCADE;
+            TRUNCATE {Schema}.{EventChainSchema.ChainTable}, {Schema}.{EventChainSchema.CheckpointTable}, {Schema}.{EventChainSchema.HeadTable};
+            """);
+
+        await log.Host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        var report = await log.Audit.VerifyAsync(CancellationToken.None);
+        report.Problems.ShouldBeEmpty();
+        (await log.ScalarAsync($"SELECT count(*) FROM {Schema}.{EventChainSchema.ChainTable}")).ShouldBe(10L);
+    }
+
     private async Task FirstProblemShouldBe(string kind, Guid stream, long version, long? sequence)
     {
         var problem = await FirstProblemAsync();
