@@ -47,25 +47,15 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
         }
 
         using var host = input.BuildHost();
-        if (action == "verify")
+        var services = host.Services;
+        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        return action switch
         {
-            return await VerifyAsync(host.Services.GetRequiredService<ChainAudit>());
-        }
-
-        if (action == "checkpoint")
-        {
-            var taken = await host.Services.GetRequiredService<Checkpoints>().TakeAsync(CancellationToken.None);
-            Console.WriteLine(taken ? "Checkpoint signed" : "Nothing appended since the last checkpoint");
-            return true;
-        }
-
-        var replay = action == "replay";
-        var store = host.Services.GetRequiredService<IDocumentStore>();
-        var audited = host.Services.GetServices<IAuditedStream>().ToList();
-        await using var session = store.QuerySession();
-        return replay
-            ? await ReplayAsync(session, audited, input.StreamFlag)
-            : await ExportAsync(session, input);
+            "verify" => await VerifyAsync(services.GetRequiredService<ChainAudit>()),
+            "checkpoint" => await CheckpointAsync(services.GetRequiredService<Checkpoints>()),
+            "replay" => await ReplayAsync(session, [.. services.GetServices<IAuditedStream>()], input.StreamFlag),
+            _ => await ExportAsync(session, input),
+        };
     }
 
     private static async Task<bool> ReplayAsync(IQuerySession session, IReadOnlyList<IAuditedStream> audited, string streamId)
@@ -141,6 +131,13 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
             new { report.Schema, report.Valid, report.Events, report.Streams, report.Checkpoints, report.FirstProblem, ProblemCount = report.Problems.Count },
             Line));
         return report.Valid;
+    }
+
+    private static async Task<bool> CheckpointAsync(Checkpoints checkpoints)
+    {
+        var taken = await checkpoints.TakeAsync(CancellationToken.None);
+        Console.WriteLine(taken ? "Checkpoint signed" : "Nothing appended since the last checkpoint");
+        return true;
     }
 
     private static bool TryInstant(string text, DateTimeOffset fallback, out DateTimeOffset instant)
