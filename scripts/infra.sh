@@ -133,6 +133,11 @@ pg_grants() {
           grant update (is_archived) on $schema.mt_events to $app;
           revoke delete, truncate on $schema.mt_streams from $app;
         end if;
+        -- The tamper-evidence chain is written by its trigger (as the owner); checkpoints are only added.
+        if to_regclass('$schema.mt_event_chain') is not null then
+          revoke insert, update, delete, truncate on $schema.mt_event_chain from $app;
+          revoke update, delete, truncate on $schema.mt_event_checkpoints, $schema.mt_event_checkpoint_heads from $app;
+        end if;
       end \$\$;" >/dev/null
   done
 }

@@ -7,6 +7,8 @@
 #   run.sh pause <Service> / run.sh resume <Service>
 #                   stop one service without its supervisor restarting it (e.g. for a command-line
 #                   projection rebuild), then let the supervisor start it again
+#   run.sh audit-verify
+#                   verify every service's event chain and signed checkpoints; non-zero if any fails
 # SHOP_SKIP_BUILD=1 runs what is already built; SHOP_KEEP_INFRA=1 leaves PostgreSQL and RabbitMQ
 # running at stop; SHOP_TRACE_VIEWER=off starts no trace viewer (and exports no traces unless
 # OTEL_EXPORTER_OTLP_ENDPOINT is set).
@@ -32,6 +34,7 @@ die() { printf '[shop] error: %s\n' "$*" >&2; exit 1; }
 service_env() {
   export ASPNETCORE_ENVIRONMENT=Development
   export Identity__Keys__Directory="$data/identity-keys"
+  export Audit__KeyDirectory="$data/audit-keys"
   export Notifications__PickupDirectory="$data/mail"
   # Without the trace viewer nothing listens on its port: export only to an endpoint given explicitly.
   if [ "${SHOP_TRACE_VIEWER:-}" != off ]; then
@@ -209,10 +212,29 @@ INFO
   wait
 }
 
+# Runs each service's own `audit verify` (built first if it is not): one JSON line per service.
+audit_verify() {
+  local failed=0 entry name dll
+  service_env
+  for entry in "${services[@]}"; do
+    name=${entry%%:*}
+    [ "$name" != Gateway ] || continue
+    dll="$root/src/$name/bin/$configuration/net10.0/Shop.$name.dll"
+    [ -f "$dll" ] || dotnet build "$root/src/$name" -c "$configuration" -v quiet -nologo >/dev/null
+    # The JSON report is the one line starting with "{"; the rest is the command line's own chatter.
+    if ! ( cd "$(dirname "$dll")" && Logging__LogLevel__Default=Warning dotnet "$dll" audit verify ) >"$run/audit-$name.log" 2>&1; then
+      failed=1
+    fi
+    printf '%s: %s\n' "$name" "$(grep -m1 '^{' "$run/audit-$name.log" || tail -n 1 "$run/audit-$name.log")"
+  done
+  return "$failed"
+}
+
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   pause) pause "${2:-}" ;;
   resume) resume "${2:-}" ;;
-  *) die "usage: run.sh start|stop|pause <Service>|resume <Service>" ;;
+  audit-verify) mkdir -p "$run" && audit_verify ;;
+  *) die "usage: run.sh start|stop|pause <Service>|resume <Service>|audit-verify" ;;
 esac

@@ -1,3 +1,4 @@
+using Marten;
 using Shop.ServiceDefaults.Hosting;
 
 namespace Shop.ServiceDefaults.Tests;
@@ -5,13 +6,18 @@ namespace Shop.ServiceDefaults.Tests;
 /// <summary>A service host made of the defaults alone, plus two endpoints to provoke errors.</summary>
 public static class SmallServiceHost
 {
-    public static Task<IAlbaHost> StartAsync(Action<WebApplicationBuilder>? adjust = null)
+    public static Task<IAlbaHost> StartAsync(Action<WebApplicationBuilder>? adjust = null, Action<StoreOptions>? marten = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseSetting("Shop:Schema", "defaults_tests");
         builder.WebHost.UseSetting("Logging:LogLevel:Default", "Warning");
         adjust?.Invoke(builder);
-        builder.AddServiceDefaults(new ShopService { Name = "defaults", ApplicationAssembly = typeof(SmallServiceHost).Assembly });
+        builder.AddServiceDefaults(new ShopService
+        {
+            Name = "defaults",
+            ApplicationAssembly = typeof(SmallServiceHost).Assembly,
+            Marten = marten ?? (_ => { }),
+        });
 
         return AlbaHost.For(builder, app =>
         {

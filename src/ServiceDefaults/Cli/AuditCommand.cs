@@ -4,12 +4,14 @@ using JasperFx.CommandLine;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.Audit.Chain;
 
 namespace Shop.ServiceDefaults.Cli;
 
 public sealed class AuditInput : NetCoreInput
 {
-    [Description("replay: one stream event by event with the state after each; export: every event of a time range as NDJSON")]
+    [Description("replay: one stream event by event with the state after each; export: every event of a time range as NDJSON; "
+        + "verify: check every chain link and signed checkpoint; checkpoint: sign the stream heads now")]
     public string Action { get; set; } = "";
 
     [Description("replay: the stream id")]
@@ -29,7 +31,7 @@ public sealed class AuditInput : NetCoreInput
     public string OutputFlag { get; set; } = "";
 }
 
-[Description("Replay one event stream, or export events of a time range, as auditors read them", Name = "audit")]
+[Description("Replay one event stream, export events of a time range, or verify the event log's chain and checkpoints", Name = "audit")]
 public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
 {
     private const int ExportPage = 1000;
@@ -37,20 +39,23 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
 
     public override async Task<bool> Execute(AuditInput input)
     {
-        var replay = string.Equals(input.Action, "replay", StringComparison.OrdinalIgnoreCase);
-        if (!replay && !string.Equals(input.Action, "export", StringComparison.OrdinalIgnoreCase))
+        var action = input.Action.ToLowerInvariant();
+        if (action is not ("replay" or "export" or "verify" or "checkpoint"))
         {
-            await Console.Error.WriteLineAsync("audit needs an action: replay or export");
+            await Console.Error.WriteLineAsync("audit needs an action: replay, export, verify or checkpoint");
             return false;
         }
 
         using var host = input.BuildHost();
-        var store = host.Services.GetRequiredService<IDocumentStore>();
-        var audited = host.Services.GetServices<IAuditedStream>().ToList();
-        await using var session = store.QuerySession();
-        return replay
-            ? await ReplayAsync(session, audited, input.StreamFlag)
-            : await ExportAsync(session, input);
+        var services = host.Services;
+        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        return action switch
+        {
+            "verify" => await VerifyAsync(services.GetRequiredService<ChainAudit>()),
+            "checkpoint" => await CheckpointAsync(services.GetRequiredService<Checkpoints>()),
+            "replay" => await ReplayAsync(session, [.. services.GetServices<IAuditedStream>()], input.StreamFlag),
+            _ => await ExportAsync(session, input),
+        };
     }
 
     private static async Task<bool> ReplayAsync(IQuerySession session, IReadOnlyList<IAuditedStream> audited, string streamId)
@@ -115,6 +120,23 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
         }
 
         await Console.Error.WriteLineAsync($"Exported {count} events from {from:O} to {to:O}");
+        return true;
+    }
+
+    /// <summary>One JSON object on standard output; the exit code is non-zero when anything is wrong.</summary>
+    private static async Task<bool> VerifyAsync(ChainAudit audit)
+    {
+        var report = await audit.VerifyAsync(CancellationToken.None);
+        Console.WriteLine(JsonSerializer.Serialize(
+            new { report.Schema, report.Valid, report.Events, report.Streams, report.Checkpoints, report.FirstProblem, ProblemCount = report.Problems.Count },
+            Line));
+        return report.Valid;
+    }
+
+    private static async Task<bool> CheckpointAsync(Checkpoints checkpoints)
+    {
+        var taken = await checkpoints.TakeAsync(CancellationToken.None);
+        Console.WriteLine(taken ? "Checkpoint signed" : "Nothing appended since the last checkpoint");
         return true;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
@@ -30,6 +31,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddShopHealthChecks();
         builder.Services.AddHostedService<DatabaseRoleGuard>();
         builder.AddMartenAndWolverine(service, settings);
+        builder.AddEventChain(settings);
         return builder;
     }
 

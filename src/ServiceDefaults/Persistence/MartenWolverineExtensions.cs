@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Shop.Contracts;
+using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.Hosting;
 using Weasel.Core;
 using Wolverine;
@@ -22,7 +23,7 @@ public static class MartenWolverineExtensions
     /// </summary>
     public static WebApplicationBuilder AddMartenAndWolverine(this WebApplicationBuilder builder, ShopService service, ShopSettings settings)
     {
-        builder.Services.AddMarten(opts =>
+        var marten = builder.Services.AddMarten(opts =>
             {
                 opts.Connection(settings.Postgres);
                 opts.DatabaseSchemaName = settings.Schema;
@@ -31,14 +32,21 @@ public static class MartenWolverineExtensions
                 // EnableAll leaves the user name out in this Marten version; auditors need it.
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                opts.Storage.Add(new EventChainSchema(opts));
                 if (!settings.ApplySchemaOnStartup)
                 {
                     opts.AutoCreateSchemaObjects = AutoCreate.None;
                 }
 
                 service.Marten(opts);
-            })
-            .IntegrateWithWolverine(w =>
+            });
+        if (settings.ApplySchemaOnStartup)
+        {
+            // The chain trigger must be in place before the first event is appended.
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
+
+        marten.IntegrateWithWolverine(w =>
             {
                 w.MessageStorageSchemaName = settings.Schema;
                 w.UseWolverineManagedEventSubscriptionDistribution = true;
