@@ -4,7 +4,7 @@
 #                   private instances with their data under .local/ (git-ignored)
 #   infra.sh down   stop the private instances this script started
 #   infra.sh status say what is reachable
-#   infra.sh grants after the services' schemas are applied: the app roles' rights, events append-only
+#   infra.sh roles  (again) the database roles and their rights, after the services' schemas are applied
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,75 +71,11 @@ pg_ensure_database() {
   fi
 }
 
-# ---------- PostgreSQL roles: least privilege per service ----------
-# For each service schema: an owner that applies the schema, an app role the service runs as (no
-# rights on other schemas; events can be appended and read, never changed or removed), and one
-# read-only auditor for all schemas. Development passwords equal the role names.
-services_with_schema=(identity inventory ordering payments notifications)
-
-pg_role() { # pg_role <name> <password>
-  pg_sql "$pg_db" "do \$\$ begin
-    if not exists (select from pg_roles where rolname = '$1') then create role $1 login password '$2'; end if;
-  end \$\$" >/dev/null
-}
-
+# Least-privilege roles per service and a read-only auditor (see deploy/postgres/db-roles.sql); each
+# service's `db-setup` command then applies its schema as the owner and grants its app role.
 pg_roles() {
-  pg_role shop_auditor "${SHOP_PG_AUDITOR_PASSWORD:-shop_auditor}"
-  pg_sql "$pg_db" "grant connect on database \"$pg_db\" to shop_auditor" >/dev/null
-  local schema owner app
-  for schema in "${services_with_schema[@]}"; do
-    owner="shop_${schema}_owner" app="shop_${schema}_app"
-    pg_role "$owner" "$owner"
-    pg_role "$app" "$app"
-    pg_sql "$pg_db" "
-      grant connect, create on database \"$pg_db\" to $owner;
-      grant connect on database \"$pg_db\" to $app;
-      create schema if not exists $schema authorization $owner;
-      alter schema $schema owner to $owner;
-      grant usage on schema $schema to $app, shop_auditor;
-      alter default privileges for role $owner in schema $schema grant select, insert, update, delete, truncate on tables to $app;
-      alter default privileges for role $owner in schema $schema grant usage, select, update on sequences to $app;
-      alter default privileges for role $owner in schema $schema grant select on tables to shop_auditor;" >/dev/null
-    # A schema applied earlier by another role is handed to its owner, object by object.
-    pg_sql "$pg_db" "do \$\$ declare o record; begin
-      for o in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
-               where n.nspname = '$schema' and c.relkind in ('r', 'p', 'S', 'v') and pg_get_userbyid(c.relowner) <> '$owner'
-                 and not exists (select from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i'))
-               order by c.relkind = 'S' loop
-        execute format('alter %s $schema.%I owner to $owner', case o.relkind when 'S' then 'sequence' when 'v' then 'view' else 'table' end, o.relname);
-      end loop;
-      for o in select p.oid::regprocedure as signature from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-               where n.nspname = '$schema' and pg_get_userbyid(p.proowner) <> '$owner' loop
-        execute format('alter routine %s owner to $owner', o.signature);
-      end loop;
-    end \$\$" >/dev/null
-  done
-}
-
-# After a schema is applied: the app role gets what it needs on every object, and the event log
-# becomes append-only for it (Marten flags archived streams, hence the one column it may update).
-pg_grants() {
-  local schema app
-  for schema in "${services_with_schema[@]}"; do
-    app="shop_${schema}_app"
-    pg_sql "$pg_db" "
-      grant select, insert, update, delete, truncate on all tables in schema $schema to $app;
-      grant usage, select, update on all sequences in schema $schema to $app;
-      grant execute on all routines in schema $schema to $app;
-      grant select on all tables in schema $schema to shop_auditor;
-      do \$\$ begin
-        if to_regclass('$schema.mt_events') is not null then
-          revoke update, delete, truncate on $schema.mt_events from $app;
-          grant update (is_archived) on $schema.mt_events to $app;
-          revoke delete, truncate on $schema.mt_streams from $app;
-        end if;
-        -- The tamper-evidence chain is written by its trigger (as the owner); checkpoints are only added.
-        if to_regclass('$schema.mt_event_chain') is not null then
-          revoke insert, update, delete, truncate on $schema.mt_event_chain from $app;
-          revoke update, delete, truncate on $schema.mt_event_checkpoints, $schema.mt_event_checkpoint_heads from $app;
-        end if;
-      end \$\$;" >/dev/null
-  done
+  PGOPTIONS=--client-min-messages=warning PGPASSWORD="$pg_password" psql -h "$pg_host" -p "$pg_port" -U "$pg_user" \
+    -d "$pg_db" -v ON_ERROR_STOP=1 -q -f "$root/deploy/postgres/db-roles.sql" >/dev/null
 }
 
 pg_run() { # run a PostgreSQL tool as the owner of the private cluster
@@ -242,6 +178,6 @@ case "${1:-up}" in
   up) pg_up; rabbit_up ;;
   down) rabbit_down; pg_down ;;
   status) status ;;
-  grants) pg_grants ;;
-  *) die "usage: infra.sh up|down|status|grants" ;;
+  roles) pg_roles ;;
+  *) die "usage: infra.sh up|down|status|roles" ;;
 esac

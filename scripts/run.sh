@@ -64,7 +64,7 @@ apply_schemas() {
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid" || die "applying a schema failed; see $logs/schema.log"; done
-  "$root/scripts/infra.sh" grants
+  "$root/scripts/infra.sh" roles
 }
 
 # Runs one service forever: when it exits (crash, kill -9), it is started again after a back-off

@@ -10,7 +10,7 @@ public class DeploymentTests
     [Fact]
     public async Task the_kubernetes_manifests_render_and_every_deployment_has_probes_and_resources()
     {
-        var (code, output) = await RunAsync("kubectl", "kustomize deploy/k8s");
+        var (code, output) = await RunAsync("kubectl", "kustomize deploy");
 
         code.ShouldBe(0, output);
         var documents = output.Split("\n---\n");
@@ -28,7 +28,7 @@ public class DeploymentTests
     [Fact]
     public async Task postgres_and_rabbitmq_come_from_their_operators_not_home_made_statefulsets()
     {
-        var (_, output) = await RunAsync("kubectl", "kustomize deploy/k8s");
+        var (_, output) = await RunAsync("kubectl", "kustomize deploy");
 
         output.ShouldContain("kind: Cluster\nmetadata:\n  name: shop-db");
         output.ShouldContain("kind: RabbitmqCluster");
