@@ -9,7 +9,6 @@ builder.AddWebDefaults("gateway");
 builder.Services.AddServiceDiscovery();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddTransforms(SecurityHeaderTransforms.KeepTheGatewaysOwn)
     .AddServiceDiscoveryDestinationResolver();
 builder.Services.AddHttpClient(DashboardEndpoint.Client).AddServiceDiscovery();
 builder.Services.AddHealthChecks().AddDownstreamHealthChecks();

@@ -15,7 +15,9 @@ public static class GetUserEndpoints
 {
     [WolverineGet("/users/me")]
     [EndpointSummary("The caller's own profile"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Me(ClaimsPrincipal user, IQuerySession session, HttpContext http) => ById(user.UserId(), session, http);
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public static Task<IResult> Me(ClaimsPrincipal user, IQuerySession session, HttpContext http) =>
+        session.ReadAsync<UserView>(user.UserId(), http, "User", knownToExist: true);
 
     [WolverineGet("/users/{id}")]
     [EndpointSummary("Get a user's profile (self, admins and auditors)"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]

@@ -79,7 +79,7 @@ internal sealed record EndpointShape(
             yield return (StatusCodes.Status403Forbidden, "The token's roles do not allow this.");
         }
 
-        if (HasRouteValues)
+        if (HasRouteValues || DeclaredProblems.Contains(StatusCodes.Status404NotFound))
         {
             yield return (StatusCodes.Status404NotFound, "Not found, or not the caller's to see.");
         }

@@ -43,10 +43,13 @@ public static class Consistency
     /// caller names in X-Min-Version; 404 when it does not exist or (when it has an owner) belongs to
     /// someone other than the caller, unless the caller is an admin or auditor.
     /// </summary>
-    public static async Task<IResult> ReadAsync<T>(this IQuerySession session, Guid id, HttpContext http, string what, Func<T, Guid>? ownerOf = null)
+    /// <param name="knownToExist">The caller's token proves the resource exists (their own profile): wait for its first version too.</param>
+    public static async Task<IResult> ReadAsync<T>(
+        this IQuerySession session, Guid id, HttpContext http, string what, Func<T, Guid>? ownerOf = null, bool knownToExist = false)
         where T : class, IVersioned
     {
-        var model = await session.LoadAtLeastAsync<T>(id, http.Request.MinVersion(), http.RequestAborted);
+        var minVersion = Math.Max(http.Request.MinVersion(), knownToExist ? 1 : 0);
+        var model = await session.LoadAtLeastAsync<T>(id, minVersion, http.RequestAborted);
         if (model is null || (ownerOf is not null && ownerOf(model) != http.User.UserId() && !http.User.IsAdminOrAuditor()))
         {
             return Problems.NotFound(what);

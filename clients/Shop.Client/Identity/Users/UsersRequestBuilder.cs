@@ -74,6 +74,7 @@ namespace Shop.Client.Identity.Users
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Shop.Client.Identity.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 503 status code</exception>
@@ -92,6 +93,7 @@ namespace Shop.Client.Identity.Users
             {
                 { "400", global::Shop.Client.Identity.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },

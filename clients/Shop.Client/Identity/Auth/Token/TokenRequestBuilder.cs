@@ -41,6 +41,7 @@ namespace Shop.Client.Identity.Auth.Token
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Shop.Client.Identity.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -57,6 +58,7 @@ namespace Shop.Client.Identity.Auth.Token
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Shop.Client.Identity.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };

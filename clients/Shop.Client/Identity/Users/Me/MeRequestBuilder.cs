@@ -52,6 +52,7 @@ namespace Shop.Client.Identity.Users.Me
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -67,6 +68,7 @@ namespace Shop.Client.Identity.Users.Me
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "401", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "404", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };

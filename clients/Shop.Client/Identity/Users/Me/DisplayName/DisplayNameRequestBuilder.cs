@@ -43,6 +43,7 @@ namespace Shop.Client.Identity.Users.Me.DisplayName
         /// <exception cref="global::Shop.Client.Identity.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -61,6 +62,7 @@ namespace Shop.Client.Identity.Users.Me.DisplayName
                 { "400", global::Shop.Client.Identity.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };

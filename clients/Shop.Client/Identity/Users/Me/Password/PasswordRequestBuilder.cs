@@ -43,6 +43,7 @@ namespace Shop.Client.Identity.Users.Me.Password
         /// <exception cref="global::Shop.Client.Identity.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 503 status code</exception>
@@ -62,6 +63,7 @@ namespace Shop.Client.Identity.Users.Me.Password
                 { "400", global::Shop.Client.Identity.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Identity.Models.ProblemDetails.CreateFromDiscriminatorValue },
