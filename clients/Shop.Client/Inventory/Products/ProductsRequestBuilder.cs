@@ -97,6 +97,7 @@ namespace Shop.Client.Inventory.Products
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 503 status code</exception>
@@ -117,6 +118,7 @@ namespace Shop.Client.Inventory.Products
                 { "401", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },

@@ -99,6 +99,7 @@ namespace Shop.Client.Ordering.Orders
         /// <exception cref="global::Shop.Client.Ordering.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 503 status code</exception>
@@ -118,6 +119,7 @@ namespace Shop.Client.Ordering.Orders
                 { "400", global::Shop.Client.Ordering.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },

@@ -46,6 +46,7 @@ namespace Shop.Client.Inventory.Products.Item.Price
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 412 status code</exception>
+        /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Inventory.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -67,6 +68,7 @@ namespace Shop.Client.Inventory.Products.Item.Price
                 { "404", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "412", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Inventory.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };

@@ -45,6 +45,7 @@ namespace Shop.Client.Ordering.Orders.Item.Checkout
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 412 status code</exception>
+        /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 503 status code</exception>
@@ -66,6 +67,7 @@ namespace Shop.Client.Ordering.Orders.Item.Checkout
                 { "404", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "412", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
