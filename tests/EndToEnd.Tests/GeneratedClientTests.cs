@@ -23,12 +23,13 @@ public class GeneratedClientTests(ShopProcesses shop)
         var token = await identity.Auth.Token.PostAsync(new IdentityModels.RequestToken { Email = email, Password = "generated client passphrase" });
         token!.AccessToken.ShouldNotBeNullOrEmpty();
 
+        var sku = await shop.ProductInStockAsync("Generated client kettle", 18.5m);
         var catalog = new InventoryClient(Adapter(new AnonymousAuthenticationProvider()));
-        var page = await catalog.Products.GetAsync(r => r.QueryParameters.Name = "mug");
-        var mug = page!.Items!.First(p => p.Sku == "MUG-1");
+        var page = await catalog.Products.GetAsync(r => r.QueryParameters.Name = "generated client kettle");
+        var product = page!.Items!.First(p => p.Sku == sku);
 
         var ordering = new OrderingClient(Adapter(new BaseBearerTokenAuthenticationProvider(new StaticToken(token.AccessToken!))));
-        var order = await StepAsync("create the order", () => ordering.Orders.PostAsync(new OrderingModels.CreateOrder { Items = [new OrderingModels.RequestedItem { ProductId = mug.Id, Quantity = 1 }] }));
+        var order = await StepAsync("create the order", () => ordering.Orders.PostAsync(new OrderingModels.CreateOrder { Items = [new OrderingModels.RequestedItem { ProductId = product.Id, Quantity = 1 }] }));
         order!.Status.ShouldBe(OrderingModels.OrderStatus.Pending);
         var accepted = await StepAsync("check out", () => ordering.Orders[order.Id!.Value].Checkout.PostAsync(new OrderingModels.CheckOut { PaymentMethod = "pm_card_visa" }));
         accepted!.Status.ShouldBe(OrderingModels.OrderStatus.Submitted);
@@ -43,7 +44,7 @@ public class GeneratedClientTests(ShopProcesses shop)
         while (details!.Status is not (OrderingModels.OrderStatus.Confirmed or OrderingModels.OrderStatus.Cancelled) && DateTime.UtcNow < deadline);
 
         details.Status.ShouldBe(OrderingModels.OrderStatus.Confirmed, $"cancellation reason: {details.CancellationReason}");
-        details.Items!.Single().ProductId.ShouldBe(mug.Id);
+        details.Items!.Single().ProductId.ShouldBe(product.Id);
         shop.Contract.Checked.ShouldBeGreaterThan(0);
     }
 

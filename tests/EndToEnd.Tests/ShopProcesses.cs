@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Shop.Testing;
 
 [assembly: AssemblyFixture(typeof(Shop.EndToEnd.Tests.ShopProcesses))]
 
@@ -101,6 +102,19 @@ public sealed class ShopProcesses : IAsyncLifetime
         using var response = await Http.SendAsync(Request(method, url, token, body));
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>An admin adds a product with stock; returns its SKU once the catalog shows it.</summary>
+    public async Task<string> ProductInStockAsync(string name, decimal price)
+    {
+        var admin = await TokenAsync(AdminEmail, AdminPassword);
+        var sku = $"E2E-{Guid.NewGuid():N}";
+        var (status, created) = await SendAsync(HttpMethod.Post, "products", admin, new { sku, name, price, currency = "EUR" });
+        status.ShouldBe(201);
+        var id = created.GetProperty("id").GetGuid();
+        (await SendAsync(HttpMethod.Post, $"products/{id}/stock", admin, new { quantity = 10 })).Status.ShouldBe(200);
+        await Eventually.ValueAsync(async () => (await SendAsync(HttpMethod.Get, $"products/{id}", null)).Body, p => p.ValueKind == JsonValueKind.Object && p.GetProperty("available").GetInt32() == 10, TimeSpan.FromSeconds(60), "the product in the catalog");
+        return sku;
     }
 
     /// <summary>Runs <c>scripts/run.sh</c> with the given arguments; returns its exit code.</summary>

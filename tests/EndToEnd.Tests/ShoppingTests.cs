@@ -18,7 +18,7 @@ public class ShoppingTests(ShopProcesses shop)
         settled.GetProperty("total").GetDecimal().ShouldBe(39.98m);
         var history = await ReadAsync($"orders/{order}/history", token);
         history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ShouldContain("order_confirmed");
-        var payments = await ReadAsync($"payments?orderId={order}", token);
+        var payments = await EventuallyAsync(() => ReadAsync($"payments?orderId={order}", token), p => p.GetProperty("total").GetInt32() == 1, "the payment in its read model");
         payments.GetProperty("items")[0].GetProperty("status").GetString().ShouldBe("Captured");
         var notifications = await EventuallyAsync(() => ReadAsync("notifications", token), n => n.GetProperty("total").GetInt32() >= 2, "two notifications");
         notifications.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("template").GetString()).ShouldContain("order-confirmed");
