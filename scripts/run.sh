@@ -139,6 +139,7 @@ start() {
   mkdir -p "$logs" "$run"
   rm -f "$run/stopping"
   "$root/scripts/infra.sh" up
+  "$root/scripts/infra.sh" queues
   if [ "${SHOP_SKIP_BUILD:-}" != 1 ]; then
     log "building ($configuration)"
     dotnet build "$root/Shop.sln" -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || die "build failed; see $logs/build.log"

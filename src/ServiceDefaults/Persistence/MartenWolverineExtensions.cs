@@ -3,6 +3,7 @@ using JasperFx.Core;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Hosting;
 using Weasel.Core;
@@ -31,6 +32,8 @@ public static class MartenWolverineExtensions
                 // EnableAll leaves the user name out in this Marten version; auditors need it.
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // A skipped event is recorded in mt_high_water_skips instead of passing silently.
+                opts.Events.EnableAdvancedAsyncTracking = true;
                 service.Marten(opts);
             })
             .IntegrateWithWolverine(w =>
@@ -50,7 +53,7 @@ public static class MartenWolverineExtensions
             opts.Policies.UseDurableInboxOnAllListeners();
             opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
             // Late redeliveries inside this window are recognised by the inbox and dropped.
-            opts.Durability.KeepAfterMessageHandling = 30.Minutes();
+            opts.Durability.KeepAfterMessageHandling = DeliveryGuarantees.KeepHandledInboxRows;
             // Elect a leader and hand out projection shards within seconds of start-up, not tens of seconds.
             opts.Durability.FirstHealthCheckExecution = 1.Seconds();
             opts.Durability.HealthCheckPollingTime = 2.Seconds();
@@ -74,7 +77,8 @@ public static class MartenWolverineExtensions
             var rabbit = opts.UseRabbitMq(new Uri(settings.RabbitMq))
                 .AutoProvision()
                 .DeclareExchange(Exchanges.Orders, e => e.ExchangeType = ExchangeType.Topic)
-                .DeclareExchange(Exchanges.Users, e => e.ExchangeType = ExchangeType.Topic);
+                .DeclareExchange(Exchanges.Users, e => e.ExchangeType = ExchangeType.Topic)
+                .WithShopDeliveryGuarantees(opts);
             if (builder.Configuration.GetValue("Shop:PurgeQueuesOnStartup", false))
             {
                 rabbit.AutoPurgeOnStartup();
@@ -82,6 +86,7 @@ public static class MartenWolverineExtensions
             service.Wolverine(opts);
         });
 
+        builder.Services.AddHostedService<DeliveryGuaranteeCheck>();
         builder.Services.AddWolverineHttp();
         return builder;
     }
