@@ -4,6 +4,7 @@
 #                   private instances with their data under .local/ (git-ignored)
 #   infra.sh down   stop the private instances this script started
 #   infra.sh status say what is reachable
+#   infra.sh ctl <args>  rabbitmqctl against the private RabbitMQ node
 #   infra.sh queues replace Shop's classic queues on the virtual host / by the quorum queues the
 #                   services declare (RabbitMQ refuses to redeclare a queue with another type);
 #                   only empty queues are replaced, anything else is left for an operator to drain
@@ -21,7 +22,7 @@ rabbit_port="${SHOP_RABBIT_PORT:-5672}"
 rabbit_mgmt_port="${SHOP_RABBIT_MANAGEMENT_PORT:-15672}"
 rabbit_user="${SHOP_RABBIT_USER:-shop}"
 rabbit_password="${SHOP_RABBIT_PASSWORD:-shop}"
-rabbit_node="shop@localhost"
+rabbit_node="${SHOP_RABBIT_NODE:-shop@localhost}"
 
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
 
@@ -184,5 +185,6 @@ case "${1:-up}" in
   down) rabbit_down; pg_down ;;
   status) status ;;
   queues) queues_to_quorum ;;
-  *) die "usage: infra.sh up|down|status|queues" ;;
+  ctl) shift; rabbitctl "$@" ;;
+  *) die "usage: infra.sh up|down|status|queues|ctl <args>" ;;
 esac
