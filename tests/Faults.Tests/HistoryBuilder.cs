@@ -79,12 +79,17 @@ public sealed class HistoryBuilder
         var payment = Guid.NewGuid();
         Event("payments", payment, "payment_requested", new { paymentId = payment, orderId = id, customerId = Customer, amount = 10m, currency = "EUR", paymentMethod = "pm_card_declined" });
         Event("payments", payment, "payment_declined", new { paymentId = payment, reason = "card_declined" });
-        Event("ordering", id, "order_cancelled", new { orderId = id, customerId = Customer, reason = "card_declined" });
-        Notify(id, "order-cancelled");
+        Cancelled(id, "card_declined");
         Event("inventory", product, "stock_released", new { productId = product, orderId = id, quantity = 1 });
         Reservations[id] = "Released";
         Event("ordering", id, "order_stock_released", new { orderId = id, customerId = Customer });
         return id;
+    }
+
+    public void Cancelled(Guid order, string reason)
+    {
+        Event("ordering", order, "order_cancelled", new { orderId = order, customerId = Customer, reason });
+        Notify(order, "order-cancelled");
     }
 
     public void Notify(Guid order, string template)

@@ -107,8 +107,7 @@ public class InvariantTests
     {
         var product = _run.Product(stock: 5);
         var order = _run.Reserved(product);
-        _run.Event("ordering", order, "order_cancelled", new { orderId = order, reason = "timeout" });
-        _run.Notify(order, "order-cancelled");
+        _run.Cancelled(order, "timeout");
 
         Invariants.StockConserved(_run.Build()).ShouldHaveSingleItem().Detail.ShouldBe("cancelled, but still holds 1 unit(s)");
     }
@@ -149,8 +148,7 @@ public class InvariantTests
     {
         var product = _run.Product(stock: 5);
         var first = _run.CheckedOut(product);
-        _run.Event("ordering", first, "order_cancelled", new { orderId = first, reason = "by customer" });
-        _run.Notify(first, "order-cancelled");
+        _run.Cancelled(first, "by customer");
         var second = Guid.NewGuid();
         _run.Event("ordering", second, "order_created", new { orderId = second, customerId = _run.Customer, lines = Array.Empty<object>() });
         _run.Requests.Clear();
@@ -179,8 +177,7 @@ public class InvariantTests
         var order = _run.Reserved(product);
         var payment = Guid.NewGuid();
         _run.Event("payments", payment, "payment_requested", new { paymentId = payment, orderId = order, amount = 10m });
-        _run.Event("ordering", order, "order_cancelled", new { orderId = order, reason = "timeout" });
-        _run.Notify(order, "order-cancelled");
+        _run.Cancelled(order, "timeout");
         _run.Event("inventory", product, "stock_released", new { productId = product, orderId = order, quantity = 1 });
         _run.Reservations[order] = "Released";
         _run.Event("ordering", order, "order_stock_released", new { orderId = order });
@@ -193,8 +190,7 @@ public class InvariantTests
     {
         var product = _run.Product(stock: 5);
         var order = _run.CheckedOut(product);
-        _run.Event("ordering", order, "order_cancelled", new { orderId = order, reason = "timeout" });
-        _run.Notify(order, "order-cancelled");
+        _run.Cancelled(order, "timeout");
 
         Invariants.SagaMessagesHandled(_run.Build()).ShouldHaveSingleItem().Detail.ShouldBe("checked out, but Inventory never decided on its stock");
     }

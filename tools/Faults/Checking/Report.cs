@@ -10,6 +10,7 @@ public sealed record Report(
     int Cancelled,
     double? AllTerminalAfterSeconds,
     double? DrainedAfterSeconds,
+    IReadOnlyDictionary<string, int> CancelledBecause,
     IReadOnlyList<Violation> Violations)
 {
     public static Report Of(History history)
@@ -29,6 +30,7 @@ public sealed record Report(
             orders.Count(events => events.Any(e => e.Type == "order_cancelled")),
             lastTerminal is { } last ? Math.Max(0, Math.Round((last - history.Quiet).TotalSeconds, 1)) : null,
             history.Drained is { } drained ? Math.Max(0, Math.Round((drained - history.Quiet).TotalSeconds, 1)) : null,
+            orders.SelectMany(events => events.Where(e => e.Type == "order_cancelled").Take(1)).GroupBy(e => e.Text("reason").Split(':')[0]).ToDictionary(g => g.Key, g => g.Count()),
             violations);
     }
 }
