@@ -48,6 +48,13 @@ public class DeliverySettingsTests(SagaFixture shop)
     }
 
     [Fact]
+    public void the_messages_a_crashed_node_was_handling_go_to_a_live_node_within_seconds()
+    {
+        // Found by the fault runs: after a kill -9 the inbox took a minute to drain (Wolverine's default).
+        Options(shop.Payments).Durability.StaleNodeTimeout.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task marten_records_skipped_events_instead_of_passing_them_silently()
     {
         shop.Ordering.Services.GetRequiredService<IDocumentStore>().Options.Events.EnableAdvancedAsyncTracking.ShouldBeTrue();

@@ -24,6 +24,13 @@ public static class DeliveryGuarantees
     public static readonly TimeSpan KeepHandledInboxRows = 30.Minutes();
 
     /// <summary>
+    /// How long a node may miss its heartbeats before its unfinished inbox and outbox rows go to a
+    /// live node. Wolverine waits a minute by default, so a service killed mid-message left those
+    /// messages untouched for a minute after it was back.
+    /// </summary>
+    public static readonly TimeSpan CrashedNodeTimeout = 15.Seconds();
+
+    /// <summary>
     /// Quorum queues that count deliveries, and dead-letter at least once: the broker keeps a
     /// dead-lettered message until the dead-letter queue has confirmed it, which RabbitMQ only does
     /// when the source queue rejects publishes instead of dropping its head on overflow.
