@@ -31,6 +31,12 @@ public static class DeliveryGuarantees
     public static readonly TimeSpan CrashedNodeTimeout = 15.Seconds();
 
     /// <summary>
+    /// How old an outbox row may grow before it is sent again although a live node owns it. A send
+    /// that failed while the database was away left its row behind, owned and never retried.
+    /// </summary>
+    public static readonly TimeSpan StuckOutboxRow = 15.Seconds();
+
+    /// <summary>
     /// Quorum queues that count deliveries, and dead-letter at least once: the broker keeps a
     /// dead-lettered message until the dead-letter queue has confirmed it, which RabbitMQ only does
     /// when the source queue rejects publishes instead of dropping its head on overflow.

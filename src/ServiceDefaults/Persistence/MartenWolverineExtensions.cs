@@ -58,6 +58,7 @@ public static class MartenWolverineExtensions
             opts.Durability.FirstHealthCheckExecution = 1.Seconds();
             opts.Durability.HealthCheckPollingTime = 2.Seconds();
             opts.Durability.StaleNodeTimeout = DeliveryGuarantees.CrashedNodeTimeout;
+            opts.Durability.OutboxStaleTime = DeliveryGuarantees.StuckOutboxRow;
             opts.Durability.AssignmentSettlePeriod = 2.Seconds();
             // Saga timeouts are scheduled messages: look for due ones every second so they fire on time.
             opts.Durability.ScheduledJobFirstExecution = 1.Seconds();
