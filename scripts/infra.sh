@@ -6,8 +6,8 @@
 #   infra.sh status say what is reachable
 #   infra.sh ctl <args>  rabbitmqctl against the private RabbitMQ node
 #   infra.sh queues replace Shop's classic queues on the virtual host / by the quorum queues the
-#                   services declare (RabbitMQ refuses to redeclare a queue with another type);
-#                   only empty queues are replaced, anything else is left for an operator to drain
+#                   services declare, moving their messages across (RabbitMQ refuses to redeclare a
+#                   queue with another type)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -157,24 +157,6 @@ rabbit_down() {
   rm -f "$data/rabbitmq/rabbitmq.pid"
 }
 
-# Queues an older Shop declared as classic queues; the services now declare them as quorum queues.
-shop_queues=(inventory payments ordering notifications.orders notifications.users wolverine-dead-letter-queue)
-
-rabbit_api() { curl -sf -u "$rabbit_user:$rabbit_password" "$@"; }
-
-queues_to_quorum() {
-  local base="http://127.0.0.1:$rabbit_mgmt_port/api/queues/%2F" queue answer type messages
-  for queue in "${shop_queues[@]}"; do
-    answer=$(rabbit_api "$base/$queue") || continue
-    type=$(printf '%s' "$answer" | python3 -c 'import sys, json; print(json.load(sys.stdin).get("type", ""))')
-    [ "$type" = classic ] || continue
-    messages=$(printf '%s' "$answer" | python3 -c 'import sys, json; print(json.load(sys.stdin).get("messages", 0))')
-    [ "$messages" = 0 ] || die "queue $queue is a classic queue holding $messages message(s); drain it (or delete it knowingly), then start again"
-    rabbit_api -X DELETE "$base/$queue?if-empty=true" >/dev/null || die "could not delete the classic queue $queue"
-    log "deleted the empty classic queue $queue; the services declare it again as a quorum queue"
-  done
-}
-
 status() {
   port_open "$pg_host" "$pg_port" && echo "postgres: up ($pg_host:$pg_port)" || echo "postgres: down"
   port_open 127.0.0.1 "$rabbit_port" && echo "rabbitmq: up (127.0.0.1:$rabbit_port)" || echo "rabbitmq: down"
@@ -184,7 +166,7 @@ case "${1:-up}" in
   up) pg_up; rabbit_up ;;
   down) rabbit_down; pg_down ;;
   status) status ;;
-  queues) queues_to_quorum ;;
+  queues) python3 "$root/scripts/quorum-queues.py" "http://127.0.0.1:$rabbit_mgmt_port/api" "$rabbit_user" "$rabbit_password" / ;;
   ctl) shift; rabbitctl "$@" ;;
   *) die "usage: infra.sh up|down|status|queues|ctl <args>" ;;
 esac
