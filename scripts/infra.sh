@@ -5,6 +5,10 @@
 #   infra.sh down   stop the private instances this script started
 #   infra.sh status say what is reachable
 #   infra.sh roles  (again) the database roles and their rights, after the services' schemas are applied
+#   infra.sh ctl <args>  rabbitmqctl against the private RabbitMQ node
+#   infra.sh queues replace Shop's classic queues on the virtual host / by the quorum queues the
+#                   services declare, moving their messages across (RabbitMQ refuses to redeclare a
+#                   queue with another type)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +23,7 @@ rabbit_port="${SHOP_RABBIT_PORT:-5672}"
 rabbit_mgmt_port="${SHOP_RABBIT_MANAGEMENT_PORT:-15672}"
 rabbit_user="${SHOP_RABBIT_USER:-shop}"
 rabbit_password="${SHOP_RABBIT_PASSWORD:-shop}"
-rabbit_node="shop@localhost"
+rabbit_node="${SHOP_RABBIT_NODE:-shop@localhost}"
 
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
 
@@ -179,5 +183,7 @@ case "${1:-up}" in
   down) rabbit_down; pg_down ;;
   status) status ;;
   roles) pg_roles ;;
-  *) die "usage: infra.sh up|down|status|roles" ;;
+  queues) python3 "$root/scripts/quorum-queues.py" "http://127.0.0.1:$rabbit_mgmt_port/api" "$rabbit_user" "$rabbit_password" / ;;
+  ctl) shift; rabbitctl "$@" ;;
+  *) die "usage: infra.sh up|down|status|roles|queues|ctl <args>" ;;
 esac

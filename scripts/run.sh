@@ -163,10 +163,18 @@ resume() {
 stop() {
   mkdir -p "$run"
   touch "$run/stopping"
+  local pids=() pid deadline=$((SECONDS + 30))
   for pidfile in "$run"/*.pid; do
     [ -e "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+    pids+=("$(cat "$pidfile")")
+    kill "${pids[-1]}" 2>/dev/null || true
     rm -f "$pidfile"
+  done
+  # A service whose graceful shutdown hangs (its database already gone, say) must not outlive the
+  # stop and keep its port.
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
   done
   [ "${SHOP_KEEP_INFRA:-}" = 1 ] || "$root/scripts/infra.sh" down
   log "stopped"
@@ -176,6 +184,7 @@ start() {
   mkdir -p "$logs" "$run"
   rm -f "$run/stopping"
   "$root/scripts/infra.sh" up
+  "$root/scripts/infra.sh" queues
   if [ "${SHOP_SKIP_BUILD:-}" != 1 ]; then
     log "building ($configuration)"
     dotnet build "$root/Shop.sln" -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || die "build failed; see $logs/build.log"

@@ -15,7 +15,10 @@ builder.AddServiceDefaults(new ShopService
     Marten = opts => opts.Projections.Add<PaymentViewProjection>(ProjectionLifecycle.Async),
     Wolverine = opts =>
     {
-        opts.ListenToRabbitQueue(Queues.Payments);
+        // A charge mostly waits on the card processor: one slow answer must not hold up the payments
+        // queued behind it past the saga's timeout. Each order's payment is its own stream, so
+        // payments of different orders never contend.
+        opts.ListenToRabbitQueue(Queues.Payments).MaximumParallelMessages(20);
         opts.PublishMessage<PaymentSucceeded>().ToRabbitQueue(Queues.Ordering);
         opts.PublishMessage<PaymentFailed>().ToRabbitQueue(Queues.Ordering);
         opts.PublishMessage<Shop.Contracts.Payments.PaymentRefunded>().ToRabbitQueue(Queues.Ordering);

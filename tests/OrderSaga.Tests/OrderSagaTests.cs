@@ -98,6 +98,22 @@ public class OrderSagaTests(SagaFixture shop)
     }
 
     [Fact]
+    public async Task slow_card_answers_do_not_hold_up_the_payments_queued_behind_them()
+    {
+        // Found by the fault runs: with Wolverine's default of five handlers per listener, a few more
+        // slow cards than that made every later payment wait past the timeout.
+        var product = await shop.ProductAsync(stock: 10);
+        for (var i = 0; i < 7; i++)
+        {
+            await shop.CheckOutAsync(product, 1, "pm_card_slow");
+        }
+
+        var (orderId, _) = await shop.CheckOutAsync(product, 1, "pm_card_visa");
+
+        (await shop.SettledAsync(orderId)).Status.ShouldBe(OrderStatus.Confirmed);
+    }
+
+    [Fact]
     public async Task a_cancel_while_the_saga_is_in_flight_leaves_no_charge_and_no_stock_held()
     {
         var product = await shop.ProductAsync(stock: 2);

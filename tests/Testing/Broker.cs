@@ -9,12 +9,24 @@ namespace Shop.Testing;
 /// </summary>
 public static class Broker
 {
-    /// <summary>Creates the virtual host (through the management API) and returns an AMQP URI for it.</summary>
+    /// <summary>
+    /// Creates the virtual host afresh (through the management API) and returns an AMQP URI for it.
+    /// Afresh, because a queue left by an earlier run with other arguments (a classic queue where
+    /// quorum queues are declared now) would be refused on redeclaration.
+    /// </summary>
     public static async Task<string> VirtualHostAsync(string name)
     {
         var amqp = new Uri(Database.RabbitMq);
         using var http = Management();
         var user = Uri.UnescapeDataString(amqp.UserInfo).Split(':')[0];
+        using (var deleted = await http.DeleteAsync($"vhosts/{name}"))
+        {
+            if (deleted.StatusCode != System.Net.HttpStatusCode.NotFound)
+            {
+                deleted.EnsureSuccessStatusCode();
+            }
+        }
+
         (await http.PutAsync($"vhosts/{name}", null)).EnsureSuccessStatusCode();
         var everything = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
         (await http.PutAsync($"permissions/{name}/{user}", everything)).EnsureSuccessStatusCode();
@@ -35,6 +47,15 @@ public static class Broker
         response.EnsureSuccessStatusCode();
         using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return [.. json.RootElement.EnumerateArray().Select(m => m.GetProperty("payload").GetString() ?? "")];
+    }
+
+    /// <summary>A queue as the broker has declared it: its type and arguments.</summary>
+    public static async Task<System.Text.Json.JsonElement> QueueAsync(string virtualHost, string queue)
+    {
+        using var http = Management();
+        var json = await http.GetStringAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 
     private static HttpClient Management()

@@ -3,6 +3,7 @@ using JasperFx.Core;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.Hosting;
@@ -33,6 +34,8 @@ public static class MartenWolverineExtensions
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 opts.Storage.Add(new EventChainSchema(opts));
+                // A skipped event is recorded in mt_high_water_skips instead of passing silently.
+                opts.Events.EnableAdvancedAsyncTracking = true;
                 if (!settings.ApplySchemaOnStartup)
                 {
                     opts.AutoCreateSchemaObjects = AutoCreate.None;
@@ -67,10 +70,12 @@ public static class MartenWolverineExtensions
             opts.Policies.UseDurableInboxOnAllListeners();
             opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
             // Late redeliveries inside this window are recognised by the inbox and dropped.
-            opts.Durability.KeepAfterMessageHandling = 30.Minutes();
+            opts.Durability.KeepAfterMessageHandling = DeliveryGuarantees.KeepHandledInboxRows;
             // Elect a leader and hand out projection shards within seconds of start-up, not tens of seconds.
             opts.Durability.FirstHealthCheckExecution = 1.Seconds();
             opts.Durability.HealthCheckPollingTime = 2.Seconds();
+            opts.Durability.StaleNodeTimeout = DeliveryGuarantees.CrashedNodeTimeout;
+            opts.Durability.OutboxStaleTime = DeliveryGuarantees.StuckOutboxRow;
             opts.Durability.AssignmentSettlePeriod = 2.Seconds();
             // Saga timeouts are scheduled messages: look for due ones every second so they fire on time.
             opts.Durability.ScheduledJobFirstExecution = 1.Seconds();
@@ -91,7 +96,8 @@ public static class MartenWolverineExtensions
             var rabbit = opts.UseRabbitMq(new Uri(settings.RabbitMq))
                 .AutoProvision()
                 .DeclareExchange(Exchanges.Orders, e => e.ExchangeType = ExchangeType.Topic)
-                .DeclareExchange(Exchanges.Users, e => e.ExchangeType = ExchangeType.Topic);
+                .DeclareExchange(Exchanges.Users, e => e.ExchangeType = ExchangeType.Topic)
+                .WithShopDeliveryGuarantees(opts);
             if (builder.Configuration.GetValue("Shop:PurgeQueuesOnStartup", false))
             {
                 rabbit.AutoPurgeOnStartup();
@@ -99,6 +105,7 @@ public static class MartenWolverineExtensions
             service.Wolverine(opts);
         });
 
+        builder.Services.AddHostedService<DeliveryGuaranteeCheck>();
         builder.Services.AddWolverineHttp();
         return builder;
     }

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Fault runs: the whole shop under a bounded workload through the gateway, one fault injected at a
+# random moment and healed, then the invariant checker (tools/Faults) on everything the services
+# stored and every request and answer recorded.
+#   faults.sh [--quick] [fault...]   run the given faults (default: all; --quick: a service kill,
+#                                    a broker kill and a database crash, with a smaller workload)
+#   faults.sh inject|heal <fault>    what the harness calls at the random moment, and after the hold
+# Faults: kill-<Service> (Identity, Inventory, Payments, Ordering, Notifications, Gateway),
+# kill-rabbitmq, close-connections, restart-postgres, terminate-sessions, pause-payments,
+# partition-<Service>.
+# The runs use PostgreSQL and RabbitMQ instances of their own (other ports, data made afresh under
+# .local/faults), because they kill and restart them; the services use ports 3000-3005 as usual.
+# Results: .local/faults/results/ (a report and the request log per fault, and results.md).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SHOP_DATA_DIR="$root/.local/faults"
+export SHOP_PG_PORT=5442 SHOP_RABBIT_PORT=5682 SHOP_RABBIT_MANAGEMENT_PORT=15682 SHOP_RABBIT_NODE=shop-faults@localhost
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$SHOP_PG_PORT;Database=shop;Username=shop;Password=shop"
+export ConnectionStrings__RabbitMq="amqp://shop:shop@127.0.0.1:$SHOP_RABBIT_PORT"
+export SHOP_AUDITOR_CONNECTION="${SHOP_AUDITOR_CONNECTION:-$ConnectionStrings__Postgres}"
+# Short saga timeouts so a run sees timeouts and late replies in seconds; slow cards outlast the
+# payment timeout on purpose (their captures arrive late and must be refunded).
+export Ordering__PaymentTimeoutSeconds=10 Ordering__ReservationTimeoutSeconds=10 Payments__SlowCardDelaySeconds=12
+export RateLimits__PerMinute=100000 RateLimits__TokenPerMinute=10000 SHOP_TRACE_VIEWER=off SHOP_ROOT="$root"
+
+run="$SHOP_DATA_DIR/run"
+results="$SHOP_DATA_DIR/results"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+all_faults=(kill-Identity kill-Inventory kill-Payments kill-Ordering kill-Notifications kill-Gateway
+  kill-rabbitmq close-connections restart-postgres terminate-sessions pause-payments partition-Ordering)
+quick_faults=(kill-Ordering kill-rabbitmq restart-postgres)
+
+log() { printf '[faults] %s\n' "$*" >&2; }
+die() { printf '[faults] error: %s\n' "$*" >&2; exit 1; }
+
+port_of() {
+  case $1 in Gateway) echo 3000 ;; Identity) echo 3001 ;; Ordering) echo 3002 ;; Inventory) echo 3003 ;;
+    Payments) echo 3004 ;; Notifications) echo 3005 ;; *) die "unknown service $1" ;; esac
+}
+
+wait_ready() { # wait_ready <Service>: the supervisor has restarted it and it answers ready
+  local deadline=$((SECONDS + 180))
+  until curl -sf "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || die "$1 did not become ready again"
+    sleep 0.5
+  done
+}
+
+pid_of() { cat "$run/$1.pid"; }
+
+# A service cut off from the broker: its packets to and from the AMQP port are dropped, for the
+# connections it has and (through its cgroup) for any it opens meanwhile.
+partition() {
+  local name=$1 pid ports
+  pid=$(pid_of "$name")
+  mkdir -p /sys/fs/cgroup/unified/shop-faults
+  echo "$pid" >/sys/fs/cgroup/unified/shop-faults/cgroup.procs
+  ports=$(ss -tnpH "( dport = :$SHOP_RABBIT_PORT )" | grep "pid=$pid," | awk '{split($4, a, ":"); print a[length(a)]}' | paste -sd, -)
+  nft -f - <<NFT
+table inet shop_faults {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    socket cgroupv2 level 1 "unified/shop-faults" tcp dport $SHOP_RABBIT_PORT drop
+    ${ports:+tcp dport $SHOP_RABBIT_PORT tcp sport { $ports } drop}
+    ${ports:+tcp sport $SHOP_RABBIT_PORT tcp dport { $ports } drop}
+  }
+}
+NFT
+}
+
+unpartition() {
+  nft delete table inet shop_faults 2>/dev/null || true
+  local pid
+  for pid in $(cat /sys/fs/cgroup/unified/shop-faults/cgroup.procs 2>/dev/null); do
+    echo "$pid" >/sys/fs/cgroup/unified/cgroup.procs
+  done
+}
+
+inject() {
+  case $1 in
+    kill-rabbitmq) kill -9 "$(cat "$SHOP_DATA_DIR/rabbitmq/rabbitmq.pid")" ;;
+    kill-*) kill -9 "$(pid_of "${1#kill-}")" ;;
+    close-connections) "$root/scripts/infra.sh" ctl close_all_connections "fault injection" >/dev/null ;;
+    restart-postgres) runuser -u postgres -- "$pg_bin/pg_ctl" -D "$SHOP_DATA_DIR/postgres" -m immediate -w stop >/dev/null ;;
+    terminate-sessions)
+      PGPASSWORD=shop psql -h 127.0.0.1 -p "$SHOP_PG_PORT" -U shop -d shop -qtAc \
+        "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = 'shop' and pid <> pg_backend_pid()" >/dev/null ;;
+    pause-payments) kill -STOP "$(pid_of Payments)" ;;
+    partition-*) partition "${1#partition-}" ;;
+    *) die "unknown fault $1" ;;
+  esac
+  log "injected $1"
+}
+
+heal() {
+  case $1 in
+    kill-rabbitmq | restart-postgres) "$root/scripts/infra.sh" up 2>/dev/null ;;
+    kill-*) wait_ready "${1#kill-}" ;;
+    close-connections | terminate-sessions) ;;
+    pause-payments) kill -CONT "$(pid_of Payments)" ;;
+    partition-*) unpartition ;;
+  esac
+  log "healed $1"
+}
+
+hold_of() { # seconds a fault lasts before it is healed
+  case $1 in pause-payments) echo 15 ;; partition-*) echo 20 ;; *) echo 8 ;; esac
+}
+
+start_shop() {
+  "$root/scripts/run.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$SHOP_DATA_DIR"
+  mkdir -p "$results"
+  log "starting the shop on private PostgreSQL ($SHOP_PG_PORT) and RabbitMQ ($SHOP_RABBIT_PORT)"
+  "$root/scripts/run.sh" start >"$results/shop.log" 2>&1 &
+  local deadline=$((SECONDS + 900))
+  until grep -q "Shop is running" "$results/shop.log"; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the shop did not start; see $results/shop.log"
+    kill -0 $! 2>/dev/null || die "the shop did not start; see $results/shop.log"
+    sleep 1
+  done
+}
+
+stop_shop() {
+  unpartition
+  [ ! -f "$run/Payments.pid" ] || kill -CONT "$(pid_of Payments)" 2>/dev/null || true
+  "$root/scripts/run.sh" stop >/dev/null 2>&1 || true
+}
+
+row() { # one line of the results table from a report
+  python3 - "$1" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+r = run["report"]
+terminal = "-" if r["allTerminalAfterSeconds"] is None else f'{r["allTerminalAfterSeconds"]:.1f}'
+print(f'| {run["fault"]} | {run["checkouts"]} | {r["accepted"]} | {r["confirmed"]} | {r["cancelled"]} | {r["unknown"]} | {terminal} | {len(r["violations"])} |')
+PY
+}
+
+main() {
+  local checkouts=120 seconds=40 faults=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --quick) checkouts=40 seconds=20; [ ${#faults[@]} -gt 0 ] || faults=("${quick_faults[@]}") ;;
+      *) faults+=("$1") ;;
+    esac
+    shift
+  done
+  [ ${#faults[@]} -gt 0 ] || faults=("${all_faults[@]}")
+  trap stop_shop EXIT
+  start_shop
+  local tool="$root/tools/Faults/bin/${SHOP_CONFIGURATION:-Release}/net10.0/Shop.Faults.dll" failed=0 fault
+  printf '| fault | checkouts | accepted | confirmed | cancelled | unknown answers | all terminal after heal (s) | violations |\n|---|---|---|---|---|---|---|---|\n' >"$results/results.md"
+  for fault in "${faults[@]}"; do
+    log "running $fault ($checkouts checkouts over ${seconds}s)"
+    if ! dotnet "$tool" run --fault "$fault" --checkouts "$checkouts" --seconds "$seconds" --hold "$(hold_of "$fault")" \
+      --out "$results" >"$results/$fault.out" 2>&1; then
+      failed=1
+      log "$fault: violations or failure; see $results/$fault.out"
+    fi
+    [ ! -f "$results/$fault.report.json" ] || row "$results/$fault.report.json" >>"$results/results.md"
+  done
+  cat "$results/results.md"
+  return $failed
+}
+
+case "${1:-}" in
+  inject) inject "${2:?which fault?}" ;;
+  heal) heal "${2:?which fault?}" ;;
+  *) main "$@" ;;
+esac

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Replaces Shop's classic queues on a RabbitMQ virtual host by the quorum queues the services now
+declare, moving the messages they hold across. RabbitMQ refuses to redeclare a queue with another
+type, so a broker that ran an older Shop would otherwise keep the services from listening.
+Usage: quorum-queues.py <management API URL> <user> <password> <virtual host>"""
+import json
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from base64 import b64encode
+
+api, user, password, vhost = sys.argv[1:5]
+dead_letters = "wolverine-dead-letter-queue"
+# The arguments Wolverine declares (src/ServiceDefaults/Persistence/DeliveryGuarantees.cs): a queue
+# declared here with others would be refused again when the service declares it.
+arguments = {
+    "x-queue-type": "quorum",
+    "x-dead-letter-exchange": dead_letters,
+    "x-dead-letter-strategy": "at-least-once",
+    "x-delivery-limit": 10,
+    "x-overflow": "reject-publish",
+}
+queues = {name: arguments for name in ["inventory", "payments", "ordering", "notifications.orders", "notifications.users"]}
+queues[dead_letters] = {"x-queue-type": "quorum"}
+authorization = "Basic " + b64encode(f"{user}:{password}".encode()).decode()
+
+
+def call(method, path, body=None):
+    request = urllib.request.Request(f"{api}/{path}", method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": authorization, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        text = answer.read()
+        return json.loads(text) if text else None
+
+
+v = urllib.parse.quote(vhost, safe="")
+for name, declared in queues.items():
+    path = f"queues/{v}/{urllib.parse.quote(name, safe='')}"
+    try:
+        queue = call("GET", path)
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            continue
+        raise
+    if queue.get("type") != "classic":
+        continue
+    # The queue's message count is a statistic refreshed every few seconds: ask for every message instead.
+    messages = call("POST", f"{path}/get", {"count": 1_000_000, "ackmode": "ack_requeue_true", "encoding": "base64"})
+    call("DELETE", path)
+    call("PUT", path, {"durable": True, "auto_delete": False, "arguments": declared})
+    for message in messages:
+        properties = {k: val for k, val in message["properties"].items() if val is not None}
+        call("POST", f"exchanges/{v}/amq.default/publish",
+             {"routing_key": name, "properties": properties, "payload": message["payload"], "payload_encoding": "base64"})
+    print(f"[infra] classic queue {name} replaced by a quorum queue, {len(messages)} message(s) moved across", file=sys.stderr)

@@ -1,0 +1,130 @@
+using JasperFx.Core;
+using Microsoft.Extensions.Hosting;
+using Wolverine;
+using Wolverine.Configuration;
+using Wolverine.RabbitMQ;
+using Wolverine.RabbitMQ.Internal;
+using Wolverine.Runtime;
+
+namespace Shop.ServiceDefaults.Persistence;
+
+/// <summary>How one endpoint of the running configuration delivers, as far as the guarantees care.</summary>
+public sealed record EndpointDelivery(Uri Uri, bool Listens, bool Sends, EndpointMode Mode);
+
+/// <summary>
+/// The delivery settings Shop relies on (DESIGN.md, "Messaging topology"), set explicitly and checked
+/// against the running configuration at start-up: Wolverine's policies have skipped endpoints before,
+/// so that every endpoint is durable is verified, not assumed.
+/// </summary>
+public static class DeliveryGuarantees
+{
+    /// <summary>Deliveries of one message before the broker dead-letters it (a consumer that keeps crashing on it).</summary>
+    public const int DeliveryLimit = 10;
+
+    public static readonly TimeSpan KeepHandledInboxRows = 30.Minutes();
+
+    /// <summary>
+    /// How long a node may miss its heartbeats before its unfinished inbox and outbox rows go to a
+    /// live node. Wolverine waits a minute by default, so a service killed mid-message left those
+    /// messages untouched for a minute after it was back.
+    /// </summary>
+    public static readonly TimeSpan CrashedNodeTimeout = 15.Seconds();
+
+    /// <summary>
+    /// How old an outbox row may grow before it is sent again although a live node owns it. A send
+    /// that failed while the database was away left its row behind, owned and never retried.
+    /// </summary>
+    public static readonly TimeSpan StuckOutboxRow = 15.Seconds();
+
+    /// <summary>
+    /// Quorum queues that count deliveries, and dead-letter at least once: the broker keeps a
+    /// dead-lettered message until the dead-letter queue has confirmed it, which RabbitMQ only does
+    /// when the source queue rejects publishes instead of dropping its head on overflow.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, object> QueueArguments = new Dictionary<string, object>
+    {
+        ["x-delivery-limit"] = DeliveryLimit,
+        ["x-dead-letter-strategy"] = "at-least-once",
+        ["x-overflow"] = "reject-publish",
+    };
+
+    public static RabbitMqTransportExpression WithShopDeliveryGuarantees(this RabbitMqTransportExpression rabbit, WolverineOptions opts)
+    {
+        rabbit.ConfigureChannelCreation(channel =>
+        {
+            // Without confirms an outbox row can be deleted for a message the broker never stored.
+            channel.PublisherConfirmationsEnabled = true;
+            channel.PublisherConfirmationTrackingEnabled = true;
+        });
+        rabbit.UseQuorumQueues();
+        opts.Policies.Add(new LambdaEndpointPolicy<RabbitMqQueue>((queue, _) =>
+        {
+            if (queue.Role == EndpointRole.Application && queue.DeadLetterQueue is { Mode: DeadLetterQueueMode.Native })
+            {
+                foreach (var (name, value) in QueueArguments)
+                {
+                    queue.Arguments[name] = value;
+                }
+            }
+        }));
+        return rabbit;
+    }
+
+    /// <summary>What is wrong with the running configuration; empty when every guarantee holds.</summary>
+    public static IReadOnlyList<string> Problems(IEnumerable<EndpointDelivery> endpoints, bool publisherConfirms, TimeSpan keepHandled)
+    {
+        var problems = new List<string>();
+        foreach (var endpoint in endpoints.Where(e => e.Mode != EndpointMode.Durable))
+        {
+            if (endpoint.Listens)
+            {
+                problems.Add($"listener {endpoint.Uri} is {endpoint.Mode}, not on the durable inbox");
+            }
+
+            if (endpoint.Sends)
+            {
+                problems.Add($"sender {endpoint.Uri} is {endpoint.Mode}, not on the durable outbox");
+            }
+        }
+
+        if (!publisherConfirms)
+        {
+            problems.Add("RabbitMQ publisher confirms are off");
+        }
+
+        if (keepHandled < KeepHandledInboxRows)
+        {
+            problems.Add($"handled inbox rows are kept {keepHandled}, less than {KeepHandledInboxRows}");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The application's endpoints of the running configuration (Wolverine's own reply and dead-letter queues aside).</summary>
+    public static IEnumerable<EndpointDelivery> Endpoints(WolverineOptions options) => options.Transports.AllEndpoints()
+        .Where(e => e.Role == EndpointRole.Application && (e.IsListener || e.Subscriptions.Count > 0))
+        .Select(e => new EndpointDelivery(e.Uri, e.IsListener, e.Subscriptions.Count > 0, e.Mode));
+
+    public static bool PublisherConfirms(WolverineOptions options)
+    {
+        var channel = new WolverineRabbitMqChannelOptions();
+        options.Transports.GetOrCreate<RabbitMqTransport>().ChannelCreationOptions?.Invoke(channel);
+        return channel.PublisherConfirmationsEnabled && channel.PublisherConfirmationTrackingEnabled;
+    }
+}
+
+/// <summary>Refuses to run a service whose running configuration breaks a delivery guarantee.</summary>
+internal sealed class DeliveryGuaranteeCheck(IWolverineRuntime runtime) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = runtime.Options;
+        var problems = DeliveryGuarantees.Problems(
+            DeliveryGuarantees.Endpoints(options), DeliveryGuarantees.PublisherConfirms(options), options.Durability.KeepAfterMessageHandling);
+        return problems.Count == 0
+            ? Task.CompletedTask
+            : throw new InvalidOperationException($"Delivery guarantees not met: {string.Join("; ", problems)}.");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

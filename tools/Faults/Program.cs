@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Npgsql;
+using Shop.Faults.Checking;
+using Shop.Faults.Workload;
+
+// Shop.Faults run --fault <name> [--checkouts N] [--seconds S] [--hold S] [--out DIR]
+//   runs the workload through the gateway, injects the fault at a random moment, heals it, and checks.
+// Shop.Faults check --requests FILE --quiet ISO-TIME
+//   checks a recorded run again.
+// The database is read through SHOP_AUDITOR_CONNECTION (default: the development role).
+var options = Options(args.Skip(1));
+var connection = Environment.GetEnvironmentVariable("SHOP_AUDITOR_CONNECTION") ?? "Host=127.0.0.1;Port=5432;Database=shop;Username=shop;Password=shop";
+await using var database = NpgsqlDataSource.Create(connection);
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+
+switch (args.FirstOrDefault())
+{
+    case "run":
+        return await RunAsync();
+    case "check":
+        var requests = RequestLog.Read(options["requests"]);
+        return Verdict(Report.Of(await new HistoryReader(database).ReadAsync(requests, DateTimeOffset.Parse(options["quiet"], System.Globalization.CultureInfo.InvariantCulture), cancel.Token)), null);
+    default:
+        Console.Error.WriteLine("usage: Shop.Faults run --fault <name> [--checkouts N] [--seconds S] [--hold S] [--out DIR] | check --requests FILE --quiet TIME");
+        return 2;
+}
+
+async Task<int> RunAsync()
+{
+    var fault = options["fault"];
+    var output = options.GetValueOrDefault("out", ".local/faults");
+    Directory.CreateDirectory(output);
+    var settings = new WorkloadSettings(
+        new Uri(Environment.GetEnvironmentVariable("SHOP_GATEWAY") ?? "http://127.0.0.1:3000/"),
+        int.Parse(options.GetValueOrDefault("checkouts", "120"), System.Globalization.CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("seconds", "40"), System.Globalization.CultureInfo.InvariantCulture)),
+        "admin@shop.local",
+        Environment.GetEnvironmentVariable("SHOP_DEMO_ADMIN_PASSWORD") ?? "admin passphrase 1");
+    var hold = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("hold", "8"), System.Globalization.CultureInfo.InvariantCulture));
+    using var log = new RequestLog(Path.Combine(output, $"{fault}.requests.ndjson"));
+    var healed = DateTimeOffset.MinValue;
+    var injectedAfter = TimeSpan.Zero;
+
+    async Task FaultAsync(TimeSpan duration)
+    {
+        var started = DateTimeOffset.UtcNow;
+        // A random moment in the middle of the load, so the fault meets work in every stage of the saga.
+        await Task.Delay(duration * (0.2 + (Random.Shared.NextDouble() * 0.4)), cancel.Token);
+        injectedAfter = DateTimeOffset.UtcNow - started;
+        await FaultScriptAsync("inject", fault);
+        await Task.Delay(hold, cancel.Token);
+        await FaultScriptAsync("heal", fault);
+        healed = DateTimeOffset.UtcNow;
+    }
+
+    await new Workload(settings, log).RunAsync(FaultAsync, cancel.Token);
+    var quiet = healed > DateTimeOffset.UtcNow ? healed : DateTimeOffset.UtcNow;
+    var report = Report.Of(await new HistoryReader(database).ReadAsync(log.All, quiet, cancel.Token));
+    var run = new { fault, checkouts = settings.Checkouts, injectedAfterSeconds = Math.Round(injectedAfter.TotalSeconds, 1), heldSeconds = hold.TotalSeconds, quiet, report };
+    await File.WriteAllTextAsync(Path.Combine(output, $"{fault}.report.json"), JsonSerializer.Serialize(run, RequestLog.Json), cancel.Token);
+    return Verdict(report, run);
+}
+
+int Verdict(Report report, object? run)
+{
+    Console.WriteLine(JsonSerializer.Serialize(run ?? report, new JsonSerializerOptions(RequestLog.Json) { WriteIndented = true }));
+    return report.Valid ? 0 : 1;
+}
+
+async Task FaultScriptAsync(string action, string fault)
+{
+    var script = Path.Combine(Environment.GetEnvironmentVariable("SHOP_ROOT") ?? ".", "scripts", "faults.sh");
+    using var process = Process.Start(new ProcessStartInfo("bash", [script, action, fault]))!;
+    await process.WaitForExitAsync(cancel.Token);
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"faults.sh {action} {fault} failed with exit code {process.ExitCode}");
+    }
+}
+
+static Dictionary<string, string> Options(IEnumerable<string> args)
+{
+    var pairs = args.Chunk(2).Where(p => p.Length == 2 && p[0].StartsWith("--", StringComparison.Ordinal));
+    return pairs.ToDictionary(p => p[0][2..], p => p[1]);
+}
