@@ -30,7 +30,8 @@ public static class JwtValidationExtensions
                 new OpenIdConnectConfigurationRetriever(),
                 new HttpDocumentRetriever { RequireHttps = jwt.RequireHttpsMetadata })
             {
-                AutomaticRefreshInterval = TimeSpan.FromHours(1),
+                // The shortest the library allows: a key Identity stops publishing stops verifying within it.
+                AutomaticRefreshInterval = BaseConfigurationManager.MinimumAutomaticRefreshInterval,
                 RefreshInterval = TimeSpan.FromSeconds(30),
             });
 
