@@ -16,9 +16,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export SHOP_DATA_DIR="$root/.local/faults"
 export SHOP_PG_PORT=5442 SHOP_RABBIT_PORT=5682 SHOP_RABBIT_MANAGEMENT_PORT=15682 SHOP_RABBIT_NODE=shop-faults@localhost
-export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$SHOP_PG_PORT;Database=shop;Username=shop;Password=shop"
 export ConnectionStrings__RabbitMq="amqp://shop:shop@127.0.0.1:$SHOP_RABBIT_PORT"
-export SHOP_AUDITOR_CONNECTION="${SHOP_AUDITOR_CONNECTION:-$ConnectionStrings__Postgres}"
+# The services run as their app roles (as ./shop start runs them); the checker reads as the auditor.
+export SHOP_AUDITOR_CONNECTION="${SHOP_AUDITOR_CONNECTION:-Host=127.0.0.1;Port=$SHOP_PG_PORT;Database=shop;Username=shop_auditor;Password=shop_auditor}"
 # Short saga timeouts so a run sees timeouts and late replies in seconds; slow cards outlast the
 # payment timeout on purpose (their captures arrive late and must be refunded).
 export Ordering__PaymentTimeoutSeconds=10 Ordering__ReservationTimeoutSeconds=10 Payments__SlowCardDelaySeconds=12

@@ -52,6 +52,15 @@ pg_connection() { # pg_connection <role>
 
 with_roles() { [ -z "${ConnectionStrings__Postgres:-}" ]; }
 
+# The connection a service process (or its command line) uses: its app role, unless the caller gave one.
+as_service() {
+  if with_roles && [ "$1" != Gateway ]; then
+    export ConnectionStrings__Postgres
+    ConnectionStrings__Postgres="$(pg_connection "shop_${1,,}_app")"
+    export Shop__ApplySchemaOnStartup=false
+  fi
+}
+
 apply_schemas() {
   with_roles || return 0
   log "applying the services' schemas as their owner roles"
@@ -71,11 +80,7 @@ apply_schemas() {
 # that doubles up to 30 s, and resets once the service has stayed up for a minute.
 supervise() {
   local name=$1 dll="$root/src/$1/bin/$configuration/net10.0/Shop.$1.dll" backoff=1
-  if with_roles && [ "$name" != Gateway ]; then
-    export ConnectionStrings__Postgres
-    ConnectionStrings__Postgres="$(pg_connection "shop_${name,,}_app")"
-    export Shop__ApplySchemaOnStartup=false
-  fi
+  as_service "$name"
   while [ ! -f "$run/stopping" ]; do
     local started=$SECONDS
     ( cd "$(dirname "$dll")" && exec dotnet "$dll" ) >>"$logs/$name.log" 2>&1 &
@@ -119,7 +124,7 @@ start_trace_viewer() {
 json_field() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
 
 demo_data() {
-  ( cd "$root/src/Identity/bin/$configuration/net10.0" && service_env && SHOP_USER_PASSWORD="$admin_password" \
+  ( cd "$root/src/Identity/bin/$configuration/net10.0" && service_env && as_service Identity && SHOP_USER_PASSWORD="$admin_password" \
     dotnet Shop.Identity.dll add-user --email "$admin_email" --role admin --display-name "Shop admin" ) >>"$logs/demo-data.log" 2>&1 \
     || die "could not create the admin; see $logs/demo-data.log"
   curl -s -o /dev/null -X POST "$gateway/api/users" -H 'content-type: application/json' \

@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Shop.Contracts;
 using Shop.Contracts.Inventory;
 using Shop.Inventory.Products;
+using Shop.Inventory.Reservations;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Hosting;
 using Wolverine.RabbitMQ;
@@ -15,6 +16,7 @@ builder.AddServiceDefaults(new ShopService
     {
         opts.Projections.Add<CatalogItemProjection>(ProjectionLifecycle.Async);
         opts.Projections.Add<StockLevelProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<OrderReservation>();
     },
     Wolverine = opts =>
     {

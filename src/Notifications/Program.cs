@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Shop.Contracts;
 using Shop.Contracts.Users;
+using Shop.Notifications.Customers;
 using Shop.Notifications.Delivery;
 using Shop.Notifications.Notifications;
 using Shop.ServiceDefaults.Audit;
@@ -12,7 +13,11 @@ builder.AddServiceDefaults(new ShopService
 {
     Name = "notifications",
     ApplicationAssembly = typeof(Program).Assembly,
-    Marten = opts => opts.Projections.Add<NotificationViewProjection>(ProjectionLifecycle.Async),
+    Marten = opts =>
+    {
+        opts.Projections.Add<NotificationViewProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<CustomerContact>();
+    },
     Wolverine = opts =>
     {
         opts.ListenToRabbitQueue("notifications.orders", q => q.BindExchange(Exchanges.Orders, "order.*"));

@@ -21,6 +21,7 @@ builder.AddServiceDefaults(new ShopService
     {
         opts.Projections.Add<OrderDetailsProjection>(ProjectionLifecycle.Async);
         opts.Projections.Add<CustomerOrdersProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<OrderFulfilment>();
     },
     Wolverine = opts =>
     {

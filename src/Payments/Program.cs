@@ -12,7 +12,11 @@ builder.AddServiceDefaults(new ShopService
 {
     Name = "payments",
     ApplicationAssembly = typeof(Program).Assembly,
-    Marten = opts => opts.Projections.Add<PaymentViewProjection>(ProjectionLifecycle.Async),
+    Marten = opts =>
+    {
+        opts.Projections.Add<PaymentViewProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<ProcessorOperation>();
+    },
     Wolverine = opts =>
     {
         // A charge mostly waits on the card processor: one slow answer must not hold up the payments

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Audit.Chain;
+using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
+using Shop.ServiceDefaults.Http;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -34,6 +36,10 @@ public static class MartenWolverineExtensions
                 opts.Events.MetadataConfig.UserNameEnabled = true;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 opts.Storage.Add(new EventChainSchema(opts));
+                // Every document type is declared up front, so db-apply creates its table: a service
+                // running as its app role cannot create one on first use.
+                opts.Schema.For<UniqueValue>();
+                opts.Schema.For<IdempotentRequest>();
                 // A skipped event is recorded in mt_high_water_skips instead of passing silently.
                 opts.Events.EnableAdvancedAsyncTracking = true;
                 if (!settings.ApplySchemaOnStartup)
