@@ -57,13 +57,17 @@ partition() {
   mkdir -p /sys/fs/cgroup/unified/shop-faults
   echo "$pid" >/sys/fs/cgroup/unified/shop-faults/cgroup.procs
   ports=$(ss -tnpH "( dport = :$SHOP_RABBIT_PORT )" | grep "pid=$pid," | awk '{split($4, a, ":"); print a[length(a)]}' | paste -sd, -)
+  local open_connections=""
+  if [ -n "$ports" ]; then
+    open_connections="tcp dport $SHOP_RABBIT_PORT tcp sport { $ports } drop
+    tcp sport $SHOP_RABBIT_PORT tcp dport { $ports } drop"
+  fi
   nft -f - <<NFT
 table inet shop_faults {
   chain output {
     type filter hook output priority 0; policy accept;
     socket cgroupv2 level 1 "unified/shop-faults" tcp dport $SHOP_RABBIT_PORT drop
-    ${ports:+tcp dport $SHOP_RABBIT_PORT tcp sport { $ports } drop}
-    ${ports:+tcp sport $SHOP_RABBIT_PORT tcp dport { $ports } drop}
+    $open_connections
   }
 }
 NFT
