@@ -49,7 +49,7 @@ dotnet build "$root/Shop.sln" -c Release -v quiet -nologo >"$logs/bench-build.lo
 export ConnectionStrings__Postgres="Host=$pg_host;Port=$pg_port;Database=$database;Username=$pg_user;Password=$pg_password"
 export ConnectionStrings__RabbitMq="amqp://$rabbit_user:$rabbit_password@127.0.0.1:$rabbit_port/$vhost"
 # Every simulated customer comes from 127.0.0.1: the per-address limits would measure the limiter.
-export RateLimits__PerMinute=10000000 RateLimits__TokenPerMinute=10000000
+export RateLimits__PerMinute=10000000 RateLimits__TokenPerMinute=10000000 RateLimits__CheckoutPerMinute=10000000
 # The trace viewer would share the two cores with what is measured.
 export SHOP_TRACE_VIEWER=off SHOP_SKIP_BUILD=1 SHOP_KEEP_INFRA=1
 
