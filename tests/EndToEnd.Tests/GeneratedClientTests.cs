@@ -39,7 +39,9 @@ public class GeneratedClientTests(ShopProcesses shop)
         do
         {
             await Task.Delay(250);
-            details = await StepAsync("read the order", () => ordering.Orders[order.Id!.Value].GetAsync());
+            // The read model is asynchronous: naming the version just written makes the read wait for it.
+            details = await StepAsync("read the order", () => ordering.Orders[order.Id!.Value].GetAsync(r =>
+                r.Headers.Add("X-Min-Version", accepted.Version!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
         while (details!.Status is not (OrderingModels.OrderStatus.Confirmed or OrderingModels.OrderStatus.Cancelled) && DateTime.UtcNow < deadline);
 
