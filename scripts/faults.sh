@@ -143,15 +143,17 @@ PY
 }
 
 main() {
-  local checkouts=120 seconds=40 faults=()
+  local checkouts=120 seconds=40 faults=() quick=""
   while [ $# -gt 0 ]; do
     case $1 in
-      --quick) checkouts=40 seconds=20; [ ${#faults[@]} -gt 0 ] || faults=("${quick_faults[@]}") ;;
+      --quick) checkouts=40 seconds=20 quick=1 ;;
       *) faults+=("$1") ;;
     esac
     shift
   done
-  [ ${#faults[@]} -gt 0 ] || faults=("${all_faults[@]}")
+  if [ ${#faults[@]} -eq 0 ]; then
+    if [ -n "$quick" ]; then faults=("${quick_faults[@]}"); else faults=("${all_faults[@]}"); fi
+  fi
   trap stop_shop EXIT
   start_shop
   local tool="$root/tools/Faults/bin/${SHOP_CONFIGURATION:-Release}/net10.0/Shop.Faults.dll" failed=0 fault
