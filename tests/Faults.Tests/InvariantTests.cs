@@ -213,6 +213,16 @@ public class InvariantTests
     }
 
     [Fact]
+    public void messages_still_in_a_broker_queue_are_caught_and_dead_letters_there_too()
+    {
+        _run.Drained = null;
+        _run.Backlogs.AddRange(BrokerQueues.Parse("notifications.orders\t4\nordering\t0\nwolverine-dead-letter-queue\t2\n"));
+
+        Invariants.Drained(_run.Build()).ShouldHaveSingleItem().Detail.ShouldBe("not drained: broker queue notifications.orders: 0 out, 4 in");
+        Invariants.SagaMessagesHandled(_run.Build()).ShouldHaveSingleItem().Subject.ShouldBe("broker queue wolverine-dead-letter-queue");
+    }
+
+    [Fact]
     public void a_read_model_behind_its_stream_is_caught()
     {
         var product = _run.Product(stock: 5);

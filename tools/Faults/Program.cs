@@ -13,6 +13,8 @@ var options = Options(args.Skip(1));
 var connection = Environment.GetEnvironmentVariable("SHOP_AUDITOR_CONNECTION") ?? "Host=127.0.0.1;Port=5432;Database=shop;Username=shop;Password=shop";
 await using var database = NpgsqlDataSource.Create(connection);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+var shopRoot = Environment.GetEnvironmentVariable("SHOP_ROOT") ?? ".";
+var broker = new BrokerQueues(shopRoot);
 
 switch (args.FirstOrDefault())
 {
@@ -20,7 +22,7 @@ switch (args.FirstOrDefault())
         return await RunAsync();
     case "check":
         var requests = RequestLog.Read(options["requests"]);
-        return Verdict(Report.Of(await new HistoryReader(database).ReadAsync(requests, DateTimeOffset.Parse(options["quiet"], System.Globalization.CultureInfo.InvariantCulture), cancel.Token)), null);
+        return Verdict(Report.Of(await new HistoryReader(database, broker).ReadAsync(requests, DateTimeOffset.Parse(options["quiet"], System.Globalization.CultureInfo.InvariantCulture), cancel.Token)), null);
     default:
         Console.Error.WriteLine("usage: Shop.Faults run --fault <name> [--checkouts N] [--seconds S] [--hold S] [--out DIR] | check --requests FILE --quiet TIME");
         return 2;
@@ -56,7 +58,7 @@ async Task<int> RunAsync()
 
     await new Workload(settings, log).RunAsync(FaultAsync, cancel.Token);
     var quiet = healed > DateTimeOffset.UtcNow ? healed : DateTimeOffset.UtcNow;
-    var report = Report.Of(await new HistoryReader(database).ReadAsync(log.All, quiet, cancel.Token));
+    var report = Report.Of(await new HistoryReader(database, broker).ReadAsync(log.All, quiet, cancel.Token));
     var run = new { fault, checkouts = settings.Checkouts, injectedAfterSeconds = Math.Round(injectedAfter.TotalSeconds, 1), heldSeconds = hold.TotalSeconds, quiet, report };
     await File.WriteAllTextAsync(Path.Combine(output, $"{fault}.report.json"), JsonSerializer.Serialize(run, RequestLog.Json), cancel.Token);
     return Verdict(report, run);
@@ -70,7 +72,7 @@ int Verdict(Report report, object? run)
 
 async Task FaultScriptAsync(string action, string fault)
 {
-    var script = Path.Combine(Environment.GetEnvironmentVariable("SHOP_ROOT") ?? ".", "scripts", "faults.sh");
+    var script = Path.Combine(shopRoot, "scripts", "faults.sh");
     using var process = Process.Start(new ProcessStartInfo("bash", [script, action, fault]))!;
     await process.WaitForExitAsync(cancel.Token);
     if (process.ExitCode != 0)

@@ -38,8 +38,12 @@ public sealed record RecordedRequest(
     string? Key = null,
     string? BodyHash = null);
 
-/// <summary>What is left in a service's Wolverine tables: unsent outbox rows, unhandled inbox rows, dead letters.</summary>
-public sealed record Backlog(string Service, int Outgoing, int Incoming, int DeadLetters);
+/// <summary>
+/// What is left in a service's Wolverine tables (unsent outbox rows, unhandled inbox rows, dead
+/// letters), or in a broker queue (its messages count as incoming, or as dead letters in the
+/// dead-letter queue). <paramref name="Place"/> names the service or the queue.
+/// </summary>
+public sealed record Backlog(string Place, int Outgoing, int Incoming, int DeadLetters);
 
 /// <summary>A read model's row as the async daemon left it, and the stream it folds.</summary>
 public sealed record ReadModelRow(string Service, string Model, Guid Id, JsonElement Document);

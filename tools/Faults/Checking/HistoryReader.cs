@@ -5,11 +5,11 @@ namespace Shop.Faults.Checking;
 
 /// <summary>
 /// Reads a run's history straight from PostgreSQL (each service's schema) once the shop has settled:
-/// it waits, with a deadline, until every checked-out order is terminal, every outbox and inbox is
-/// empty and every async projection has caught up, then takes the events, decisions, read models and
-/// backlogs as they are.
+/// it waits, with a deadline, until every checked-out order is terminal, every outbox, inbox and
+/// broker queue is empty and every async projection has caught up, then takes the events,
+/// decisions, read models and backlogs as they are.
 /// </summary>
-public sealed class HistoryReader(NpgsqlDataSource database)
+public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker)
 {
     public static readonly string[] Services = ["ordering", "inventory", "payments", "notifications"];
 
@@ -27,6 +27,12 @@ public sealed class HistoryReader(NpgsqlDataSource database)
         while (true)
         {
             var backlogs = await BacklogsAsync(ct);
+            if (backlogs.All(b => b.Outgoing + b.Incoming == 0))
+            {
+                // The broker is asked only once the tables are empty: rabbitmqctl takes a while.
+                backlogs.AddRange(await broker.ReadAsync(ct));
+            }
+
             if (backlogs.All(b => b.Outgoing + b.Incoming == 0))
             {
                 drained ??= DateTimeOffset.UtcNow;

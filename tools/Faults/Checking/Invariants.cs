@@ -232,11 +232,11 @@ public static class Invariants
 
         foreach (var backlog in h.Backlogs.Where(b => b.DeadLetters > 0))
         {
-            yield return new("saga-messages-handled", backlog.Service, $"{backlog.DeadLetters} dead-lettered message(s)");
+            yield return new("saga-messages-handled", backlog.Place, $"{backlog.DeadLetters} dead-lettered message(s)");
         }
     }
 
-    /// <summary>Outboxes and inboxes are empty within 30 s of the shop going quiet.</summary>
+    /// <summary>Outboxes, inboxes and broker queues are empty within 30 s of the shop going quiet.</summary>
     public static IEnumerable<Violation> Drained(History h)
     {
         if (h.Drained is { } drained && drained <= h.Quiet + DrainedWithin)
@@ -244,8 +244,8 @@ public static class Invariants
             yield break;
         }
 
-        var left = string.Join(", ", h.Backlogs.Where(b => b.Outgoing + b.Incoming > 0).Select(b => $"{b.Service}: {b.Outgoing} out, {b.Incoming} in"));
-        yield return new("drained", "outbox and inbox", h.Drained is { } late
+        var left = string.Join(", ", h.Backlogs.Where(b => b.Outgoing + b.Incoming > 0).Select(b => $"{b.Place}: {b.Outgoing} out, {b.Incoming} in"));
+        yield return new("drained", "outboxes, inboxes and queues", h.Drained is { } late
             ? $"drained {(late - h.Quiet).TotalSeconds:0.0} s after the shop went quiet"
             : $"not drained: {left}");
     }

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Shop.Faults.Checking;
+
+/// <summary>
+/// The messages the broker still holds, queue by queue (ready and unacknowledged alike), read with
+/// <c>rabbitmqctl</c> through <c>scripts/infra.sh ctl</c>: a message sent from an outbox and not yet
+/// in an inbox is in neither table, so the shop is not settled while a queue holds one. The
+/// management API is no substitute: its counts lag by the statistics interval.
+/// </summary>
+public sealed class BrokerQueues(string shopRoot)
+{
+    public const string DeadLetterQueue = "wolverine-dead-letter-queue";
+
+    public async Task<IReadOnlyList<Backlog>> ReadAsync(CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(shopRoot, "scripts", "infra.sh"), "ctl", "list_queues", "--quiet", "--no-table-headers", "name", "messages"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        var error = await process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"rabbitmqctl list_queues failed ({process.ExitCode}): {error.Trim()}");
+        }
+
+        return Parse(output);
+    }
+
+    /// <summary>One backlog per non-empty queue: the dead-letter queue's messages count as dead letters, any other queue's as incoming.</summary>
+    public static IReadOnlyList<Backlog> Parse(string listQueuesOutput) =>
+    [
+        .. listQueuesOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))
+            .Where(columns => columns.Length == 2 && int.TryParse(columns[1], CultureInfo.InvariantCulture, out var count) && count > 0)
+            .Select(columns => (Queue: columns[0], Messages: int.Parse(columns[1], CultureInfo.InvariantCulture)))
+            .Select(q => q.Queue == DeadLetterQueue
+                ? new Backlog($"broker queue {q.Queue}", 0, 0, q.Messages)
+                : new Backlog($"broker queue {q.Queue}", 0, q.Messages, 0)),
+    ];
+}
