@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 using Shop.Testing;
@@ -104,6 +106,39 @@ public class SecurityTests(ShopProcesses shop)
         (await StatusAsync("http://127.0.0.1:3001/users/me", token)).ShouldBe(401, "Identity reads the account itself");
         await Eventually.ValueAsync(() => StatusAsync(ShopProcesses.Gateway + "orders", token), s => s == 401, TimeSpan.FromSeconds(30), "the gateway refusing the token");
         await Eventually.ValueAsync(() => StatusAsync(OrderingDirect + "orders", token), s => s == 401, TimeSpan.FromSeconds(30), "Ordering refusing the token");
+    }
+
+    // Identity dates each key by its file name, so the test ages a key by renaming it instead of
+    // waiting out a token lifetime; the services see the change when they next fetch the keys.
+    [Fact]
+    public async Task a_token_signed_by_a_key_rotated_out_past_its_grace_period_is_refused_everywhere()
+    {
+        var (_, id) = await CustomerAsync();
+        var keys = new DirectoryInfo(Path.Combine(ShopProcesses.Root, ".local", "identity-keys"));
+        var (retired, retiredPem) = NewSigningKey();
+        var (successor, successorPem) = NewSigningKey();
+        var now = DateTimeOffset.UtcNow;
+        var written = new List<string> { KeyFile(keys, now, retired, retiredPem) };
+        try
+        {
+            var token = ForgedTokens.Sign(retired, id);
+            await Eventually.ValueAsync(() => StatusAsync(ShopProcesses.Gateway + "orders", token), s => s == 200, TimeSpan.FromSeconds(60), "the gateway accepting the newest key");
+            await Eventually.ValueAsync(() => StatusAsync(OrderingDirect + "orders", token), s => s == 200, TimeSpan.FromSeconds(60), "Ordering accepting the newest key");
+
+            // Replaced two hours ago, older than every other key: far past its grace period.
+            var past = keys.GetFiles("*.pem").Select(f => Stamped(f.Name)).Append(now).Min() - TimeSpan.FromHours(2);
+            File.Delete(written[0]);
+            written = [KeyFile(keys, past, retired, retiredPem), KeyFile(keys, past.AddSeconds(1), successor, successorPem)];
+
+            await Eventually.ValueAsync(() => StatusAsync(ShopProcesses.Gateway + "orders", token), s => s == 401, TimeSpan.FromSeconds(60), "the gateway refusing the retired key");
+            await Eventually.ValueAsync(() => StatusAsync(OrderingDirect + "orders", token), s => s == 401, TimeSpan.FromSeconds(60), "Ordering refusing the retired key");
+            var (fresh, _) = await CustomerAsync();
+            (await StatusAsync(ShopProcesses.Gateway + "orders", fresh)).ShouldBe(200, "Identity's own key signs again");
+        }
+        finally
+        {
+            written.ForEach(File.Delete);
+        }
     }
 
     // API3: broken object-property-level authorization. What the server decides, a client cannot set.
@@ -238,6 +273,26 @@ public class SecurityTests(ShopProcesses shop)
         using var response = await Direct.SendAsync(request);
         return (int)response.StatusCode;
     }
+
+    private const string KeyFileTimeFormat = "yyyyMMdd'T'HHmmss'Z'";
+
+    private static (ECDsaSecurityKey Key, string Pem) NewSigningKey()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = ecdsa.ExportPkcs8PrivateKeyPem();
+        return (ForgedTokens.KeyFromPem(pem), pem);
+    }
+
+    /// <summary>Puts a key where Identity reads its keys, dated as Identity dates them: by file name.</summary>
+    private static string KeyFile(DirectoryInfo keys, DateTimeOffset created, ECDsaSecurityKey key, string pem)
+    {
+        var path = Path.Combine(keys.FullName, $"{created.UtcDateTime.ToString(KeyFileTimeFormat, CultureInfo.InvariantCulture)}_{key.KeyId}.pem");
+        File.WriteAllText(path, pem);
+        return path;
+    }
+
+    private static DateTimeOffset Stamped(string fileName) =>
+        DateTimeOffset.ParseExact(fileName.Split('_')[0], KeyFileTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static ECDsaSecurityKey CurrentSigningKey() =>
         ForgedTokens.LoadKey(new DirectoryInfo(Path.Combine(ShopProcesses.Root, ".local", "identity-keys"))

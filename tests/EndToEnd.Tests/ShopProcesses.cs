@@ -53,6 +53,8 @@ public sealed class ShopProcesses : IAsyncLifetime
         start.Environment["RateLimits__TokenPerMinute"] = "1000";
         // Deactivation reaches every service within this time; short here so the test of it is quick.
         start.Environment["Jwt__AccountStatusCacheSeconds"] = "5";
+        // Likewise the end of a retired key's grace period.
+        start.Environment["Jwt__KeysRefreshSeconds"] = "5";
         _shop = Process.Start(start)!;
         var ready = new TaskCompletionSource();
         _shop.OutputDataReceived += (_, e) => Record(e.Data, ready);

@@ -9,10 +9,13 @@ namespace Shop.Testing;
 /// <summary>Builds access tokens by hand, good and bad, the way an attacker or a broken client would.</summary>
 public static class ForgedTokens
 {
-    public static ECDsaSecurityKey LoadKey(string pemPath)
+    public static ECDsaSecurityKey LoadKey(string pemPath) => KeyFromPem(File.ReadAllText(pemPath));
+
+    /// <summary>A private key, named as Identity names it (its RFC 7638 thumbprint).</summary>
+    public static ECDsaSecurityKey KeyFromPem(string pem)
     {
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportFromPem(File.ReadAllText(pemPath));
+        ecdsa.ImportFromPem(pem);
         var key = new ECDsaSecurityKey(ecdsa);
         key.KeyId = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(key).ComputeJwkThumbprint());
         return key;

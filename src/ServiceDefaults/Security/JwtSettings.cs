@@ -9,6 +9,9 @@ public sealed record JwtSettings(string Authority, string Issuer, string Audienc
     /// <summary>How long a service trusts what Identity said about an account being active.</summary>
     public TimeSpan AccountStatusCacheTime { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a service fetches Identity's published keys: a retired key verifies here at most this long after Identity drops it.</summary>
+    public TimeSpan KeysRefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The token type Identity writes in the header (RFC 9068); an ID token or any other JWT is refused.</summary>
     public const string AccessTokenType = "at+jwt";
 
@@ -29,6 +32,7 @@ public sealed record JwtSettings(string Authority, string Issuer, string Audienc
             RequireHttpsMetadata: section.GetValue("RequireHttpsMetadata", !development))
         {
             AccountStatusCacheTime = TimeSpan.FromSeconds(section.GetValue("AccountStatusCacheSeconds", 30)),
+            KeysRefreshInterval = TimeSpan.FromSeconds(section.GetValue("KeysRefreshSeconds", 60)),
         };
     }
 }

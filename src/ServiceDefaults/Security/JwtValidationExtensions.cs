@@ -24,16 +24,9 @@ public static class JwtValidationExtensions
         builder.Services.AddSingleton(jwt);
 
         // Identity replaces this with its own key ring; other services fetch the published keys.
-        builder.Services.TryAddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(_ =>
-            new ConfigurationManager<OpenIdConnectConfiguration>(
-                jwt.MetadataAddress,
-                new OpenIdConnectConfigurationRetriever(),
-                new HttpDocumentRetriever { RequireHttps = jwt.RequireHttpsMetadata })
-            {
-                // The shortest the library allows: a key Identity stops publishing stops verifying within it.
-                AutomaticRefreshInterval = BaseConfigurationManager.MinimumAutomaticRefreshInterval,
-                RefreshInterval = TimeSpan.FromSeconds(30),
-            });
+        builder.Services.AddHttpClient(PublishedSigningKeys.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, PublishedSigningKeys>();
 
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient<IAccountStatus, IdentityAccountStatus>(c => c.Timeout = TimeSpan.FromSeconds(2));

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Shop.ServiceDefaults.Security;
+
+/// <summary>
+/// Identity's published signing keys, fetched again every <see cref="JwtSettings.KeysRefreshInterval"/>,
+/// so a key Identity stops publishing at the end of its grace period stops verifying here within
+/// that time (IdentityModel's own manager refreshes at most every five minutes). A token naming a
+/// key not seen yet asks for a fetch at once. While Identity cannot be reached the keys fetched last
+/// stay in use, and only one request at a time waits for a fetch.
+/// </summary>
+public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory http, TimeProvider clock, ILogger<PublishedSigningKeys> logger)
+    : IConfigurationManager<OpenIdConnectConfiguration>
+{
+    public const string HttpClientName = "identity-keys";
+
+    /// <summary>Fetches no more often than this, however many unknown keys are presented.</summary>
+    private static readonly TimeSpan MinimumBetweenFetches = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _fetching = new(1, 1);
+    private OpenIdConnectConfiguration? _current;
+    private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _attemptedAt = DateTimeOffset.MinValue;
+    private volatile bool _refreshRequested;
+
+    public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
+    {
+        var current = _current;
+        if (current is not null && !Due())
+        {
+            return current;
+        }
+
+        // Someone else is fetching: answer with what is known rather than queue behind a slow Identity.
+        if (current is not null && !await _fetching.WaitAsync(TimeSpan.Zero, cancel))
+        {
+            return current;
+        }
+
+        if (current is null)
+        {
+            await _fetching.WaitAsync(cancel);
+        }
+
+        try
+        {
+            if (_current is { } fresh && !Due())
+            {
+                return fresh;
+            }
+
+            return await FetchAsync(cancel);
+        }
+        finally
+        {
+            _fetching.Release();
+        }
+    }
+
+    public void RequestRefresh() => _refreshRequested = true;
+
+    private bool Due()
+    {
+        var now = clock.GetUtcNow();
+        return now - _attemptedAt >= MinimumBetweenFetches && (_refreshRequested || now - _fetchedAt >= jwt.KeysRefreshInterval);
+    }
+
+    private async Task<OpenIdConnectConfiguration> FetchAsync(CancellationToken cancel)
+    {
+        _attemptedAt = clock.GetUtcNow();
+        try
+        {
+            var retriever = new HttpDocumentRetriever(http.CreateClient(HttpClientName)) { RequireHttps = jwt.RequireHttpsMetadata };
+            var fetched = await OpenIdConnectConfigurationRetriever.GetAsync(jwt.MetadataAddress, retriever, cancel);
+            _current = fetched;
+            _fetchedAt = _attemptedAt;
+            _refreshRequested = false;
+            return fetched;
+        }
+        catch (Exception e) when (_current is { } known && !cancel.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Could not fetch Identity's signing keys from {Address}; the keys fetched at {FetchedAt} stay in use", jwt.MetadataAddress, _fetchedAt);
+            return known;
+        }
+    }
+}

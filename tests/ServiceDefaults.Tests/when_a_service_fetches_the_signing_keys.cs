@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Shop.ServiceDefaults.Security;
+
+namespace Shop.ServiceDefaults.Tests;
+
+public class when_a_service_fetches_the_signing_keys
+{
+    private const string Authority = "http://identity.test";
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly KeyServer _identity = new();
+    private readonly PublishedSigningKeys _keys;
+
+    public when_a_service_fetches_the_signing_keys()
+    {
+        var jwt = new JwtSettings(Authority, "shop-identity", "shop", TimeSpan.FromSeconds(30), RequireHttpsMetadata: false) { KeysRefreshInterval = TimeSpan.FromSeconds(60) };
+        _keys = new PublishedSigningKeys(jwt, new OneClient(_identity), _clock, NullLogger<PublishedSigningKeys>.Instance);
+    }
+
+    [Fact]
+    public async Task a_key_identity_stops_publishing_stops_verifying_after_the_refresh_interval()
+    {
+        _identity.Kids = ["old", "new"];
+        (await KidsAsync()).ShouldBe(["old", "new"]);
+
+        _identity.Kids = ["new"];
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        (await KidsAsync()).ShouldBe(["old", "new"]);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        (await KidsAsync()).ShouldBe(["new"]);
+    }
+
+    [Fact]
+    public async Task an_unknown_key_asks_for_a_fetch_at_once_but_not_more_than_every_two_seconds()
+    {
+        _identity.Kids = ["a"];
+        await KidsAsync();
+        _identity.Kids = ["a", "b"];
+
+        _keys.RequestRefresh();
+        (await KidsAsync()).ShouldBe(["a"]);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        (await KidsAsync()).ShouldBe(["a", "b"]);
+        _identity.Fetches.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task while_identity_is_down_the_keys_fetched_last_stay_in_use()
+    {
+        _identity.Kids = ["a"];
+        await KidsAsync();
+
+        _identity.Down = true;
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        (await KidsAsync()).ShouldBe(["a"]);
+    }
+
+    [Fact]
+    public async Task without_any_keys_fetched_an_unreachable_identity_is_an_error()
+    {
+        _identity.Down = true;
+
+        await Should.ThrowAsync<Exception>(() => KidsAsync());
+    }
+
+    private async Task<string[]> KidsAsync() =>
+        [.. (await _keys.GetConfigurationAsync(TestContext.Current.CancellationToken)).SigningKeys.Select(k => k.KeyId)];
+
+    /// <summary>Identity's discovery document and key set, as a stand-in that counts key-set fetches.</summary>
+    private sealed class KeyServer : HttpMessageHandler
+    {
+        public string[] Kids { get; set; } = [];
+
+        public bool Down { get; set; }
+
+        public int Fetches { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Down)
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+            }
+
+            var body = request.RequestUri!.AbsolutePath switch
+            {
+                "/.well-known/openid-configuration" => $$"""{"issuer":"shop-identity","jwks_uri":"{{Authority}}/jwks"}""",
+                _ => Keys(),
+            };
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        }
+
+        private string Keys()
+        {
+            Fetches++;
+            var keys = Kids.Select(kid => $$"""{"kty":"EC","crv":"P-256","use":"sig","alg":"ES256","kid":"{{kid}}","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}""");
+            return $$"""{"keys":[{{string.Join(",", keys)}}]}""";
+        }
+    }
+
+    private sealed class OneClient(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false);
+    }
+}
