@@ -58,11 +58,16 @@ public class when_a_service_fetches_the_signing_keys
     }
 
     [Fact]
-    public async Task without_any_keys_fetched_an_unreachable_identity_is_an_error()
+    public async Task before_identity_was_ever_reached_there_are_no_keys_and_it_is_asked_again_after_two_seconds()
     {
         _identity.Down = true;
+        (await KidsAsync()).ShouldBeEmpty();
 
-        await Should.ThrowAsync<Exception>(() => KidsAsync());
+        _identity.Down = false;
+        _identity.Kids = ["a"];
+        (await KidsAsync()).ShouldBeEmpty();
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        (await KidsAsync()).ShouldBe(["a"]);
     }
 
     private async Task<string[]> KidsAsync() =>

@@ -9,7 +9,8 @@ namespace Shop.ServiceDefaults.Security;
 /// so a key Identity stops publishing at the end of its grace period stops verifying here within
 /// that time (IdentityModel's own manager refreshes at most every five minutes). A token naming a
 /// key not seen yet asks for a fetch at once. While Identity cannot be reached the keys fetched last
-/// stay in use, and only one request at a time waits for a fetch.
+/// stay in use (none at all before the first fetch: every token is refused), and only one request
+/// at a time waits for a fetch.
 /// </summary>
 public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory http, TimeProvider clock, ILogger<PublishedSigningKeys> logger)
     : IConfigurationManager<OpenIdConnectConfiguration>
@@ -28,9 +29,9 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
     {
         var current = _current;
-        if (current is not null && !Due())
+        if (!Due())
         {
-            return current;
+            return current ?? NoKeys();
         }
 
         // Someone else is fetching: answer with what is known rather than queue behind a slow Identity.
@@ -46,12 +47,7 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
 
         try
         {
-            if (_current is { } fresh && !Due())
-            {
-                return fresh;
-            }
-
-            return await FetchAsync(cancel);
+            return Due() ? await FetchAsync(cancel) : _current ?? NoKeys();
         }
         finally
         {
@@ -79,10 +75,13 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
             _refreshRequested = false;
             return fetched;
         }
-        catch (Exception e) when (_current is { } known && !cancel.IsCancellationRequested)
+        catch (Exception e) when (!cancel.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Could not fetch Identity's signing keys from {Address}; the keys fetched at {FetchedAt} stay in use", jwt.MetadataAddress, _fetchedAt);
-            return known;
+            logger.LogWarning(e, "Could not fetch Identity's signing keys from {Address}; the keys fetched last ({FetchedAt}) stay in use", jwt.MetadataAddress, _fetchedAt);
+            return _current ?? NoKeys();
         }
     }
+
+    /// <summary>Before any keys were fetched, no token verifies: a 401, never an error.</summary>
+    private static OpenIdConnectConfiguration NoKeys() => new();
 }
