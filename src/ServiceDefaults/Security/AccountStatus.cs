@@ -14,23 +14,43 @@ public interface IAccountStatus
 }
 
 /// <summary>
-/// Asks Identity (<c>GET /users/{id}/status</c>, with the caller's own token) and remembers the answer
+/// Asks Identity (<c>GET /users/{id}/status</c>, with the caller's own token) and trusts the answer
 /// for <see cref="JwtSettings.AccountStatusCacheTime"/>: a deactivated account's tokens stop working
-/// everywhere within that time. When Identity cannot answer, the last known answer holds, and with none
-/// the token's own lifetime (15 minutes) is the bound: every service staying up matters more here.
+/// everywhere within that time. When Identity cannot answer, the last answer holds (an account never
+/// asked about counts as active, so the token's own lifetime is the bound), and Identity is not
+/// asked again for a few seconds, so an outage does not make every request wait for a timeout.
 /// </summary>
-public sealed class IdentityAccountStatus(HttpClient http, JwtSettings jwt, IMemoryCache cache, ILogger<IdentityAccountStatus> log) : IAccountStatus
+public sealed class IdentityAccountStatus(HttpClient http, JwtSettings jwt, IMemoryCache cache, TimeProvider clock, ILogger<IdentityAccountStatus> log) : IAccountStatus
 {
+    private const string IdentityUnreachable = "account-status:identity-unreachable";
+
+    /// <summary>How long a failure to reach Identity stops services asking it.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a last answer is kept to fall back on: longer than any token lives.</summary>
+    private static readonly TimeSpan KeptFor = TimeSpan.FromHours(1);
+
     private sealed record Answer(bool Active);
+
+    private sealed record Known(bool Active, DateTimeOffset At);
 
     public async Task<bool> IsActiveAsync(Guid userId, string accessToken, CancellationToken ct)
     {
         var key = $"account-status:{userId}";
-        if (cache.TryGetValue(key, out bool active))
+        var now = clock.GetUtcNow();
+        var known = cache.Get<Known>(key);
+        if (known is not null && now - known.At < jwt.AccountStatusCacheTime)
         {
-            return active;
+            return known.Active;
         }
 
+        var fallback = known?.Active ?? true;
+        if (cache.TryGetValue(IdentityUnreachable, out DateTimeOffset askAgainAt) && now < askAgainAt)
+        {
+            return fallback;
+        }
+
+        bool active;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{jwt.Authority.TrimEnd('/')}/users/{userId}/status");
@@ -41,16 +61,18 @@ public sealed class IdentityAccountStatus(HttpClient http, JwtSettings jwt, IMem
                 // Identity refuses the very token it issued only when the account is deactivated.
                 HttpStatusCode.Unauthorized => false,
                 HttpStatusCode.OK => (await response.Content.ReadFromJsonAsync<Answer>(ct))?.Active != false,
+                HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => throw new HttpRequestException($"Identity answered {(int)response.StatusCode}"),
                 _ => true,
             };
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            log.LogWarning(e, "Identity did not say whether account {UserId} is active; the token's lifetime bounds it", userId);
-            return true;
+            log.LogWarning(e, "Identity did not say whether account {UserId} is active; the last answer ({Active}) holds", userId, fallback);
+            cache.Set(IdentityUnreachable, now + RetryAfterFailure, RetryAfterFailure);
+            return fallback;
         }
 
-        cache.Set(key, active, jwt.AccountStatusCacheTime);
+        cache.Set(key, new Known(active, now), KeptFor);
         return active;
     }
 }
