@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Caching.Memory;
 using Scalar.AspNetCore;
 using Shop.Gateway.Dashboard;
 using Shop.ServiceDefaults.OpenApi;
@@ -18,6 +19,9 @@ public static class ApiReferenceEndpoints
     public const string GatewayDocumentName = "gateway";
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A service's document changes only when it is deployed: fetched and rewritten at most this often.</summary>
+    private static readonly TimeSpan KeepDocumentFor = TimeSpan.FromMinutes(1);
+
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder endpoints)
     {
         var routes = new GatewayRoutes(endpoints.ServiceProvider.GetRequiredService<IProxyConfigProvider>().GetConfig().Routes);
@@ -26,7 +30,7 @@ public static class ApiReferenceEndpoints
         {
             var url = $"/openapi/{cluster}.json";
             links.Add(new ApiDocumentLink(cluster, char.ToUpperInvariant(cluster[0]) + cluster[1..], url));
-            endpoints.MapGet(url, (IHttpClientFactory clients, CancellationToken ct) => ServiceDocumentAsync(cluster, routes, clients, ct))
+            endpoints.MapGet(url, (IHttpClientFactory clients, IMemoryCache cache, CancellationToken ct) => ServiceDocumentAsync(cluster, routes, clients, cache, ct))
                 .AllowAnonymous().ExcludeFromDescription();
         }
 
@@ -48,15 +52,23 @@ public static class ApiReferenceEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ServiceDocumentAsync(string cluster, GatewayRoutes routes, IHttpClientFactory clients, CancellationToken ct)
+    private static async Task<IResult> ServiceDocumentAsync(string cluster, GatewayRoutes routes, IHttpClientFactory clients, IMemoryCache cache, CancellationToken ct)
     {
+        var key = $"openapi:{cluster}";
+        if (cache.TryGetValue(key, out string? kept))
+        {
+            return Results.Content(kept, "application/json");
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(FetchTimeout);
         try
         {
             var client = clients.CreateClient(DashboardEndpoint.Client);
             var document = JsonNode.Parse(await client.GetStringAsync($"http://{cluster}{OpenApiDefaults.DocumentPath}", timeout.Token))!.AsObject();
-            return Results.Json(GatewayDocument.From(document, cluster, routes));
+            var rewritten = GatewayDocument.From(document, cluster, routes).ToJsonString();
+            cache.Set(key, rewritten, KeepDocumentFor);
+            return Results.Content(rewritten, "application/json");
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
