@@ -10,7 +10,7 @@ namespace Shop.ServiceDefaults.OpenApi;
 
 /// <summary>What an endpoint's route, method and authorization metadata say about the answers it can give.</summary>
 internal sealed record EndpointShape(
-    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, bool HasBody, IReadOnlyList<int> DeclaredProblems)
+    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, bool HasBody, IReadOnlyList<int> DeclaredProblems, bool IsOperation)
 {
     public static EndpointShape Of(ApiDescription description)
     {
@@ -23,14 +23,13 @@ internal sealed record EndpointShape(
             policies,
             description.ParameterDescriptions.Count > 0,
             description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body),
-            metadata.OfType<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).Where(s => s >= 400).ToList());
+            metadata.OfType<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).Where(s => s >= 400).ToList(),
+            metadata.OfType<OperationEndpointAttribute>().Any());
     }
 
     private bool IsRead => Method == HttpMethods.Get;
 
     private bool HasRouteValues => Path.Contains('{', StringComparison.Ordinal);
-
-    private bool IsOperation => Path.StartsWith("/admin", StringComparison.Ordinal) || Path.StartsWith("/auth", StringComparison.Ordinal);
 
     /// <summary>A change to a resource that exists already, named in the path: it may carry If-Match.</summary>
     public bool WritesExisting => !IsRead && HasRouteValues && !IsOperation;

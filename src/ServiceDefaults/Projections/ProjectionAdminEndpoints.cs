@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Runtime;
 using Wolverine.Runtime.Agents;
@@ -25,7 +26,7 @@ public static class ProjectionAdminEndpoints
     /// <summary>GET /admin/projections shows each async projection's progress and lag; POST …/{name}/rebuild rebuilds one.</summary>
     public static IEndpointRouteBuilder MapProjectionAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/admin/projections").WithTags("Operations");
+        var group = endpoints.MapGroup("/admin/projections").WithTags("Operations").WithMetadata(new OperationEndpointAttribute());
         group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor)
             .WithSummary("Progress of every projection shard against the event log").Produces<ProjectionStatus>();
         group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin)
