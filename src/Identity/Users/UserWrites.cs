@@ -12,43 +12,27 @@ namespace Shop.Identity.Users;
 /// </summary>
 public static class UserWrites
 {
-    public static async Task<IResult> DecideAsync(this IDocumentSession session, Guid id, HttpContext http, IMessageBus bus, Func<User, Decision> rule)
-    {
-        var (stream, failure) = await session.FetchForWritingAsync<User>(id, http);
-        if (failure is not null)
+    public static Task<IResult> DecideAsync(this IDocumentSession session, Guid id, HttpContext http, IMessageBus bus, Func<User, Decision> rule) =>
+        StreamWrites.DecideAsync(session, id, http, rule, async write =>
         {
-            return failure;
-        }
-
-        var before = stream!.Aggregate!;
-        var decision = rule(before);
-        if (decision.Error is { } error)
-        {
-            return Problems.From(error);
-        }
-
-        var after = before.After(decision.Events);
-        if (before.IsActiveAdmin != after.IsActiveAdmin)
-        {
-            var roster = await session.Events.FetchForWriting<AdminRoster>(AdminRoster.StreamId, http.RequestAborted);
-            var change = (roster.Aggregate ?? AdminRoster.Empty).Reconcile(before, after);
-            if (change.Error is { } rosterError)
+            var after = write.Before.After(write.Events);
+            if (write.Before.IsActiveAdmin != after.IsActiveAdmin)
             {
-                return Problems.From(rosterError);
+                var roster = await session.Events.FetchForWriting<AdminRoster>(AdminRoster.StreamId, http.RequestAborted);
+                var change = (roster.Aggregate ?? AdminRoster.Empty).Reconcile(write.Before, after);
+                if (change.Error is { } rosterError)
+                {
+                    return Problems.From(rosterError);
+                }
+
+                roster.AppendMany(change.Events);
             }
 
-            roster.AppendMany(change.Events);
-        }
+            foreach (var message in IntegrationEvents.For(write.Events))
+            {
+                await bus.PublishAsync(message);
+            }
 
-        // CurrentVersion moves with every append, so the resulting version is taken first.
-        var version = (stream.CurrentVersion ?? 0) + decision.Events.Count;
-        stream.AppendMany(decision.Events);
-        foreach (var message in IntegrationEvents.For(decision.Events))
-        {
-            await bus.PublishAsync(message);
-        }
-
-        http.Response.SetETag(version);
-        return Results.Ok(new WriteAccepted(id, version));
-    }
+            return null;
+        });
 }

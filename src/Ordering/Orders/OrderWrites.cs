@@ -1,6 +1,5 @@
 using Marten;
 using Shop.ServiceDefaults.EventSourcing;
-using Shop.ServiceDefaults.Http;
 using Wolverine;
 
 namespace Shop.Ordering.Orders;
@@ -12,37 +11,21 @@ namespace Shop.Ordering.Orders;
 public static class OrderWrites
 {
     /// <param name="afterwards">What else must happen, in the same transaction, when the rule appended events (given the order before and after).</param>
-    public static async Task<IResult> DecideAsync(
-        this IDocumentSession session, Guid id, HttpContext http, IMessageBus bus, Func<Order, Decision> rule, Func<Order, Order, ValueTask>? afterwards = null)
-    {
-        var (stream, failure) = await session.FetchForWritingAsync<Order>(id, http);
-        if (failure is not null)
+    public static Task<IResult> DecideAsync(
+        this IDocumentSession session, Guid id, HttpContext http, IMessageBus bus, Func<Order, Decision> rule, Func<Order, Order, ValueTask>? afterwards = null) =>
+        StreamWrites.DecideAsync(session, id, http, rule, async write =>
         {
-            return failure;
-        }
+            var after = write.Before.After(write.Events);
+            foreach (var message in IntegrationEvents.For(after, write.Events))
+            {
+                await bus.PublishAsync(message);
+            }
 
-        var before = stream!.Aggregate!;
-        var decision = rule(before);
-        if (decision.Error is { } error)
-        {
-            return Problems.From(error);
-        }
+            if (afterwards is not null && write.Events.Count > 0)
+            {
+                await afterwards(write.Before, after);
+            }
 
-        // CurrentVersion moves with every append, so the resulting version is taken first.
-        var version = (stream.CurrentVersion ?? 0) + decision.Events.Count;
-        stream.AppendMany(decision.Events);
-        var after = before.After(decision.Events);
-        foreach (var message in IntegrationEvents.For(after, decision.Events))
-        {
-            await bus.PublishAsync(message);
-        }
-
-        if (afterwards is not null && decision.Events.Count > 0)
-        {
-            await afterwards(before, after);
-        }
-
-        http.Response.SetETag(version);
-        return Results.Ok(OrderResponse.From(after, version));
-    }
+            return null;
+        }, write => OrderResponse.From(write.Before.After(write.Events), write.Version));
 }

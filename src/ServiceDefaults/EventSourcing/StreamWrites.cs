@@ -9,6 +9,9 @@ namespace Shop.ServiceDefaults.EventSourcing;
 /// <summary>The answer to an accepted write: which stream, and its version afterwards (also sent as the ETag).</summary>
 public sealed record WriteAccepted(Guid Id, long Version);
 
+/// <summary>What a write decided: the aggregate as it was, the events to append, and the version they bring the stream to.</summary>
+public sealed record StreamDecision<T>(Guid Id, T Before, IReadOnlyList<object> Events, long Version);
+
 public static class StreamWrites
 {
     /// <summary>
@@ -16,7 +19,15 @@ public static class StreamWrites
     /// business rule what to append, and appends it. The surrounding Wolverine transaction commits the
     /// events together with any outgoing messages; a conflict found at commit is a 409.
     /// </summary>
-    public static async Task<IResult> DecideAsync<T>(this IDocumentSession session, Guid id, HttpContext http, Func<T, Decision> decide)
+    /// <param name="alongside">What else the write does in the same transaction (publish, keep another stream in step); a problem it returns refuses the write.</param>
+    /// <param name="answer">The body of the 200 answer; by default the stream id and version.</param>
+    public static async Task<IResult> DecideAsync<T>(
+        this IDocumentSession session,
+        Guid id,
+        HttpContext http,
+        Func<T, Decision> decide,
+        Func<StreamDecision<T>, Task<IResult?>>? alongside = null,
+        Func<StreamDecision<T>, object>? answer = null)
         where T : class
     {
         var (stream, failure) = await session.FetchForWritingAsync<T>(id, http);
@@ -32,10 +43,15 @@ public static class StreamWrites
         }
 
         // CurrentVersion moves with every append, so the resulting version is taken first.
-        var version = (stream.CurrentVersion ?? 0) + decision.Events.Count;
+        var decided = new StreamDecision<T>(id, stream.Aggregate!, decision.Events, (stream.CurrentVersion ?? 0) + decision.Events.Count);
+        if (alongside is not null && await alongside(decided) is { } refusal)
+        {
+            return refusal;
+        }
+
         stream.AppendMany(decision.Events);
-        http.Response.SetETag(version);
-        return Results.Ok(new WriteAccepted(id, version));
+        http.Response.SetETag(decided.Version);
+        return Results.Ok(answer is null ? new WriteAccepted(id, decided.Version) : answer(decided));
     }
 
     /// <summary>The stream at the version If-Match names, or the ProblemDetails answer when it is unknown or stale.</summary>
