@@ -137,8 +137,9 @@ row() { # one line of the results table from a report
 import json, sys
 run = json.load(open(sys.argv[1]))
 r = run["report"]
-terminal = "-" if r["allTerminalAfterSeconds"] is None else f'{r["allTerminalAfterSeconds"]:.1f}'
-print(f'| {run["fault"]} | {run["checkouts"]} | {r["accepted"]} | {r["confirmed"]} | {r["cancelled"]} | {r["unknown"]} | {terminal} | {len(r["violations"])} |')
+seconds = lambda value: "-" if value is None else f'{value:.1f}'
+print(f'| {run["fault"]} | {run["checkouts"]} | {r["accepted"]} | {r["confirmed"]} | {r["cancelled"]} | {r["unknown"]} '
+      f'| {seconds(r["allTerminalAfterSeconds"])} | {seconds(r["drainedAfterSeconds"])} | {len(r["violations"])} |')
 PY
 }
 
@@ -157,7 +158,7 @@ main() {
   trap stop_shop EXIT
   start_shop
   local tool="$root/tools/Faults/bin/${SHOP_CONFIGURATION:-Release}/net10.0/Shop.Faults.dll" failed=0 fault
-  printf '| fault | checkouts | accepted | confirmed | cancelled | unknown answers | all terminal after heal (s) | violations |\n|---|---|---|---|---|---|---|---|\n' >"$results/results.md"
+  printf '| fault | checkouts | accepted | confirmed | cancelled | unknown answers | all terminal after heal (s) | drained after heal (s) | violations |\n|---|---|---|---|---|---|---|---|---|\n' >"$results/results.md"
   for fault in "${faults[@]}"; do
     log "running $fault ($checkouts checkouts over ${seconds}s)"
     if ! dotnet "$tool" run --fault "$fault" --checkouts "$checkouts" --seconds "$seconds" --hold "$(hold_of "$fault")" \
