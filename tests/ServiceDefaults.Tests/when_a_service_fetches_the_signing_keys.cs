@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.Tokens;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.Tests;
@@ -47,6 +48,21 @@ public class when_a_service_fetches_the_signing_keys
     }
 
     [Fact]
+    public async Task a_token_naming_a_key_not_fetched_yet_has_the_keys_fetched_before_it_is_checked()
+    {
+        _identity.Kids = ["a"];
+        await KidsAsync();
+        _identity.Kids = ["a", "b"];
+        _clock.Advance(TimeSpan.FromSeconds(2));
+
+        await _keys.PrepareForAsync("Bearer " + TokenNaming("a"), TestContext.Current.CancellationToken);
+        _identity.Fetches.ShouldBe(1);
+        await _keys.PrepareForAsync("Bearer " + TokenNaming("b"), TestContext.Current.CancellationToken);
+        (await KidsAsync()).ShouldBe(["a", "b"]);
+        _identity.Fetches.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task while_identity_is_down_the_keys_fetched_last_stay_in_use()
     {
         _identity.Kids = ["a"];
@@ -69,6 +85,9 @@ public class when_a_service_fetches_the_signing_keys
         _clock.Advance(TimeSpan.FromSeconds(2));
         (await KidsAsync()).ShouldBe(["a"]);
     }
+
+    private static string TokenNaming(string kid) =>
+        $"{Base64UrlEncoder.Encode($$"""{"alg":"ES256","kid":"{{kid}}","typ":"at+jwt"}""")}.{Base64UrlEncoder.Encode("{}")}.c2ln";
 
     private async Task<string[]> KidsAsync() =>
         [.. (await _keys.GetConfigurationAsync(TestContext.Current.CancellationToken)).SigningKeys.Select(k => k.KeyId)];

@@ -38,7 +38,13 @@ public static class JwtValidationExtensions
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
                 o.TokenValidationParameters = ValidationParameters(jwt);
-                o.Events = new JwtBearerEvents { OnTokenValidated = RefuseDeactivatedAccountsAsync };
+                o.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context => keys is PublishedSigningKeys published
+                        ? published.PrepareForAsync(context.Request.Headers.Authorization, context.HttpContext.RequestAborted)
+                        : Task.CompletedTask,
+                    OnTokenValidated = RefuseDeactivatedAccountsAsync,
+                };
             });
 
         builder.Services.AddAuthorizationBuilder()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -8,7 +9,7 @@ namespace Shop.ServiceDefaults.Security;
 /// Identity's published signing keys, fetched again every <see cref="JwtSettings.KeysRefreshInterval"/>,
 /// so a key Identity stops publishing at the end of its grace period stops verifying here within
 /// that time (IdentityModel's own manager refreshes at most every five minutes). A token naming a
-/// key not seen yet asks for a fetch at once. While Identity cannot be reached the keys fetched last
+/// key not seen yet has the keys fetched before it is checked (at most every two seconds). While Identity cannot be reached the keys fetched last
 /// stay in use (none at all before the first fetch: every token is refused), and only one request
 /// at a time waits for a fetch.
 /// </summary>
@@ -56,6 +57,40 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
     }
 
     public void RequestRefresh() => _refreshRequested = true;
+
+    /// <summary>
+    /// Before a bearer token is checked: when it names a key not fetched yet (Identity has just
+    /// rotated), the keys are fetched first, so the token's first request already verifies.
+    /// </summary>
+    public async Task PrepareForAsync(string? authorization, CancellationToken cancel)
+    {
+        var kid = KeyIdOf(authorization);
+        if (kid is null || _current?.SigningKeys.Any(k => k.KeyId == kid) == true)
+        {
+            return;
+        }
+
+        RequestRefresh();
+        await GetConfigurationAsync(cancel);
+    }
+
+    private static string? KeyIdOf(string? authorization)
+    {
+        const string Bearer = "Bearer ";
+        if (authorization?.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new JsonWebToken(authorization[Bearer.Length..].Trim()).Kid;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 
     private bool Due()
     {
