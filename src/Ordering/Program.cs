@@ -20,7 +20,8 @@ builder.AddServiceDefaults(new ShopService
     Marten = opts =>
     {
         opts.Projections.Add<OrderDetailsProjection>(ProjectionLifecycle.Async);
-        opts.Projections.Add<CustomerOrdersProjection>(ProjectionLifecycle.Async);
+        // "My orders" is a query over the order details, by customer.
+        opts.Schema.For<OrderDetails>().Index(x => x.CustomerId);
         opts.Schema.For<OrderFulfilment>();
     },
     Wolverine = opts =>

@@ -33,11 +33,14 @@ public static class ReadOrdersEndpoints
             return Problems.BadRequest("limit", $"limit must be between 1 and {Paging.MaxPageSize}.");
         }
 
-        var list = await session.LoadAsync<CustomerOrders>(caller.UserId(), ct);
-        return Results.Ok((list?.Orders ?? [])
+        var customer = caller.UserId();
+        var orders = await session.Query<OrderDetails>()
+            .Where(o => o.CustomerId == customer)
             .OrderByDescending(o => o.CreatedAt)
             .Take(limit ?? DefaultLimit)
-            .Select(o => new OrderListItem(o.OrderId, o.Status, o.Total, o.Currency, o.ItemCount, o.CreatedAt, o.UpdatedAt))
+            .ToListAsync(ct);
+        return Results.Ok(orders
+            .Select(o => new OrderListItem(o.Id, o.Status, o.Total, o.Currency, o.Items.Sum(l => l.Quantity), o.CreatedAt, o.UpdatedAt))
             .ToList());
     }
 }
