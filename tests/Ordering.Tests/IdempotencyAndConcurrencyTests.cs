@@ -1,5 +1,9 @@
+using JasperFx;
+using Marten;
 using Marten.Events;
+using Microsoft.AspNetCore.Mvc;
 using Shop.Ordering.Orders;
+using Shop.ServiceDefaults.Http;
 using Shop.Testing;
 
 namespace Shop.Ordering.Tests;
@@ -68,6 +72,88 @@ public class IdempotencyAndConcurrencyTests(OrderingFixture fixture)
     }
 
     [Fact]
+    public async Task the_request_marks_its_key_carried_out_in_its_own_transaction()
+    {
+        var (customer, token) = fixture.Customer();
+        var key = Guid.NewGuid().ToString();
+
+        await PostAsync("/orders", new { items = Array.Empty<object>() }, token, key, 201);
+
+        var kept = await LoadKeyAsync(customer, key);
+        kept.CarriedOut.ShouldBeTrue();
+        kept.Completed.ShouldBeTrue();
+        kept.Version.ShouldBe(3, "claimed, carried out, answered");
+    }
+
+    [Fact]
+    public async Task a_request_carried_out_whose_answer_was_lost_in_a_crash_is_not_run_again()
+    {
+        var (customer, token) = fixture.Customer();
+        var key = Guid.NewGuid().ToString();
+        var body = new { items = Array.Empty<object>() };
+        await PostAsync("/orders", body, token, key, 201);
+        // What a process that died between its commit and keeping the answer leaves behind.
+        await LeaveUnansweredAsync(customer, key, carriedOut: true);
+
+        var again = await PostAsync("/orders", body, token, key, 409);
+
+        (await again.ReadAsJsonAsync<ProblemDetails>())!.Title.ShouldBe("Request carried out, answer lost");
+        await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        (await MineAsync(token)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task a_claim_left_unanswered_and_not_carried_out_is_run_again_once_stale()
+    {
+        var (customer, token) = fixture.Customer();
+        var key = Guid.NewGuid().ToString();
+        var body = new { items = Array.Empty<object>() };
+        await PostAsync("/orders", body, token, key, 201);
+        // What a process that died before its commit leaves behind (the order is there only because
+        // the test made the first run complete).
+        await LeaveUnansweredAsync(customer, key, carriedOut: false);
+
+        await PostAsync("/orders", body, token, key, 201);
+
+        (await LoadKeyAsync(customer, key)).Completed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task a_request_whose_claim_was_taken_over_cannot_carry_itself_out()
+    {
+        var (customer, _) = fixture.Customer();
+        var store = fixture.Host.Services.GetRequiredService<IDocumentStore>();
+        var id = $"{customer}|/orders|{Guid.NewGuid()}";
+        await using (var claim = store.LightweightSession())
+        {
+            claim.Insert(new IdempotentRequest { Id = id, RequestHash = "h", Claim = Guid.NewGuid(), CreatedAt = DateTimeOffset.UtcNow });
+            await claim.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var takeover = store.LightweightSession())
+        {
+            takeover.UpdateRevision(new IdempotentRequest { Id = id, RequestHash = "h", Claim = Guid.NewGuid(), CreatedAt = DateTimeOffset.UtcNow }, 2);
+            await takeover.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var stream = Guid.NewGuid();
+        IdempotencyClaim.Current = new IdempotencyClaim(id, "h", Guid.NewGuid(), revision: 1);
+        try
+        {
+            await using var late = store.LightweightSession();
+            late.Events.StartStream(stream, new SomethingHappened(stream));
+            await Should.ThrowAsync<ConcurrencyException>(() => late.SaveChangesAsync(TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            IdempotencyClaim.Current = null;
+        }
+
+        await using var query = store.QuerySession();
+        (await query.Events.FetchStreamStateAsync(stream, TestContext.Current.CancellationToken)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task an_unusable_idempotency_key_is_a_400()
     {
         var (_, token) = fixture.Customer();
@@ -117,6 +203,31 @@ public class IdempotencyAndConcurrencyTests(OrderingFixture fixture)
         details.Version.ShouldBe(2);
     }
 
+    private async Task<IdempotentRequest> LoadKeyAsync(Guid customer, string key)
+    {
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.LoadAsync<IdempotentRequest>($"{customer}|/orders|{key}", TestContext.Current.CancellationToken)).ShouldNotBeNull();
+    }
+
+    /// <summary>Rewrites a kept key as a claim left unanswered for longer than its lifetime.</summary>
+    private async Task LeaveUnansweredAsync(Guid customer, string key, bool carriedOut)
+    {
+        var kept = await LoadKeyAsync(customer, key);
+        kept.Completed = false;
+        kept.CarriedOut = carriedOut;
+        kept.Body = [];
+        kept.CreatedAt -= Idempotency.ClaimLifetime;
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.UpdateRevision(kept, kept.Version + 1);
+        await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task<List<OrderListItem>> MineAsync(string token) => (await (await fixture.Host.Scenario(s =>
+    {
+        s.Get.Url("/orders");
+        s.Bearer(token);
+    })).ReadAsJsonAsync<List<OrderListItem>>())!;
+
     private Task<IScenarioResult> PostAsync(string url, object body, string token, string key, int expected) => fixture.Host.Scenario(s =>
     {
         s.Post.Json(body).ToUrl(url);
@@ -124,4 +235,6 @@ public class IdempotencyAndConcurrencyTests(OrderingFixture fixture)
         s.WithRequestHeader("Idempotency-Key", key);
         s.StatusCodeShouldBe(expected);
     });
+
+    private sealed record SomethingHappened(Guid Id);
 }

@@ -9,14 +9,26 @@ using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.Http;
 
-/// <summary>What a POST carrying an Idempotency-Key was first answered, kept to answer its repeats.</summary>
-public sealed class IdempotentRequest
+/// <summary>
+/// A POST carrying an Idempotency-Key: claimed by the request running it, marked carried out in the
+/// transaction that carries it out, and then completed with the answer kept for its repeats. Its
+/// numeric revision is what lets only the current claimant carry it out.
+/// </summary>
+public sealed class IdempotentRequest : IRevisioned
 {
     public string Id { get; set; } = "";
 
     public string RequestHash { get; set; } = "";
 
+    /// <summary>Which run of the request holds the key.</summary>
+    public Guid Claim { get; set; }
+
+    /// <summary>The request's own transaction committed: running it again would repeat its effect.</summary>
+    public bool CarriedOut { get; set; }
+
     public bool Completed { get; set; }
+
+    public int Version { get; set; }
 
     public int StatusCode { get; set; }
 
@@ -35,14 +47,16 @@ public sealed class IdempotentRequest
 /// A repeated POST with the same <c>Idempotency-Key</c> (per caller) and the same body gets the first
 /// answer again instead of a second effect; the same key with another body is a 422. The key is
 /// claimed in the database before the request runs, so concurrent repeats wait their turn (409 with
-/// Retry-After) instead of running twice. Server errors are not kept, so the client can retry.
-/// A process that dies while running a request leaves its key claimed and unanswered; repeats then
-/// get the 409 until the claim expires after <see cref="ClaimLifetime"/>.
+/// Retry-After) instead of running twice. The request's own transaction marks the claim carried out
+/// (<see cref="IdempotentEffects"/>), so after a crash the key tells whether the effect happened: a
+/// claim left unanswered for <see cref="ClaimLifetime"/> is run again only if it was not carried
+/// out, and otherwise answered 409 "carried out, answer lost". Server errors of a request that
+/// changed nothing are not kept, so the client can retry.
 /// </summary>
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
-    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(1);
     private const int MaxKeyLength = 255;
     private const int MaxStoredBody = 256 * 1024;
 
@@ -74,43 +88,53 @@ public static class Idempotency
         var store = context.RequestServices.GetRequiredService<IDocumentStore>();
         var id = $"{CallerOf(context.User)}|{context.Request.Path}|{key}";
         var hash = await HashAsync(context.Request);
-        var claimed = await ClaimAsync(store, id, hash, context.RequestAborted);
-        if (claimed is not null)
+        var (earlier, claim) = await ClaimAsync(store, id, hash, context.RequestAborted);
+        if (earlier is not null)
         {
-            await AnswerRepeatAsync(context, claimed, hash);
+            await AnswerRepeatAsync(context, earlier, hash);
             return;
         }
 
-        await RunAndKeepAsync(context, store, id, hash, next);
+        await RunAndKeepAsync(context, store, claim!, next);
     }
 
-    /// <summary>Claims the key; returns the earlier request when someone already holds it.</summary>
-    private static async Task<IdempotentRequest?> ClaimAsync(IDocumentStore store, string id, string hash, CancellationToken ct)
+    /// <summary>
+    /// Claims the key, or takes over a claim that was left unanswered and not carried out; returns the
+    /// earlier request instead when it holds the key still, was carried out, or was answered.
+    /// </summary>
+    private static async Task<(IdempotentRequest? Earlier, IdempotencyClaim? Claim)> ClaimAsync(IDocumentStore store, string id, string hash, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var existing = await session.LoadAsync<IdempotentRequest>(id, ct);
-        if (existing is not null && (existing.Completed || DateTimeOffset.UtcNow - existing.CreatedAt < ClaimLifetime))
+        if (existing is not null && (existing.Completed || existing.CarriedOut || !existing.IsStale()))
         {
-            return existing;
+            return (existing, null);
         }
 
-        if (existing is not null)
+        var claim = new IdempotencyClaim(id, hash, Guid.NewGuid(), (existing?.Version ?? 0) + 1);
+        var request = new IdempotentRequest { Id = id, RequestHash = hash, Claim = claim.Token, CreatedAt = DateTimeOffset.UtcNow };
+        if (existing is null)
         {
-            session.Delete(existing);
+            session.Insert(request);
+        }
+        else
+        {
+            session.UpdateRevision(request, claim.Revision);
         }
 
-        session.Insert(new IdempotentRequest { Id = id, RequestHash = hash, CreatedAt = DateTimeOffset.UtcNow });
         try
         {
             await session.SaveChangesAsync(ct);
-            return null;
+            return (null, claim);
         }
-        catch (DocumentAlreadyExistsException)
+        catch (Exception e) when (e is DocumentAlreadyExistsException or ConcurrencyException)
         {
             await using var reread = store.QuerySession();
-            return await reread.LoadAsync<IdempotentRequest>(id, ct);
+            return (await reread.LoadAsync<IdempotentRequest>(id, ct), null);
         }
     }
+
+    private static bool IsStale(this IdempotentRequest request) => DateTimeOffset.UtcNow - request.CreatedAt >= ClaimLifetime;
 
     private static async Task AnswerRepeatAsync(HttpContext context, IdempotentRequest earlier, string hash)
     {
@@ -120,6 +144,15 @@ public static class Idempotency
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "Idempotency key reused",
                 detail: $"This {Header} was used for a different request.").ExecuteAsync(context);
+            return;
+        }
+
+        if (!earlier.Completed && earlier.CarriedOut && earlier.IsStale())
+        {
+            await Results.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Request carried out, answer lost",
+                detail: $"The request with this {Header} was carried out, but the service stopped before it could keep the answer. Read the resource to see the outcome.").ExecuteAsync(context);
             return;
         }
 
@@ -149,37 +182,41 @@ public static class Idempotency
         await context.Response.Body.WriteAsync(earlier.Body, context.RequestAborted);
     }
 
-    private static async Task RunAndKeepAsync(HttpContext context, IDocumentStore store, string id, string hash, RequestDelegate next)
+    private static async Task RunAndKeepAsync(HttpContext context, IDocumentStore store, IdempotencyClaim claim, RequestDelegate next)
     {
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
+        IdempotencyClaim.Current = claim;
         try
         {
             await next(context);
         }
         catch
         {
-            // Nothing is kept for a request that failed: the client may retry with the same key.
-            await ReleaseAsync(store, id);
+            // A request that failed before changing anything leaves no trace: the client may retry with the same key.
+            await ReleaseUnlessCarriedOutAsync(store, claim);
             throw;
         }
         finally
         {
+            IdempotencyClaim.Current = null;
             context.Response.Body = original;
         }
 
-        await using var session = store.LightweightSession();
         if (context.Response.StatusCode >= 500 || buffer.Length > MaxStoredBody)
         {
-            session.Delete<IdempotentRequest>(id);
+            await ReleaseUnlessCarriedOutAsync(store, claim);
         }
         else
         {
-            session.Store(new IdempotentRequest
+            await using var session = store.LightweightSession();
+            session.UpdateRevision(new IdempotentRequest
             {
-                Id = id,
-                RequestHash = hash,
+                Id = claim.Id,
+                RequestHash = claim.Hash,
+                Claim = claim.Token,
+                CarriedOut = claim.CarriedOut,
                 Completed = true,
                 StatusCode = context.Response.StatusCode,
                 ContentType = context.Response.ContentType,
@@ -187,18 +224,23 @@ public static class Idempotency
                 ETag = context.Response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null,
                 Body = buffer.ToArray(),
                 CreatedAt = DateTimeOffset.UtcNow,
-            });
+            }, claim.Revision + 1);
+            await session.SaveChangesAsync(CancellationToken.None);
         }
 
-        await session.SaveChangesAsync(CancellationToken.None);
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
-    private static async Task ReleaseAsync(IDocumentStore store, string id)
+    private static async Task ReleaseUnlessCarriedOutAsync(IDocumentStore store, IdempotencyClaim claim)
     {
+        if (claim.CarriedOut)
+        {
+            return;
+        }
+
         await using var session = store.LightweightSession();
-        session.Delete<IdempotentRequest>(id);
+        session.Delete<IdempotentRequest>(claim.Id);
         await session.SaveChangesAsync(CancellationToken.None);
     }
 

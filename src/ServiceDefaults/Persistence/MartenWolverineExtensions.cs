@@ -39,7 +39,8 @@ public static class MartenWolverineExtensions
                 // Every document type is declared up front, so db-apply creates its table: a service
                 // running as its app role cannot create one on first use.
                 opts.Schema.For<UniqueValue>();
-                opts.Schema.For<IdempotentRequest>();
+                opts.Schema.For<IdempotentRequest>().UseNumericRevisions(true);
+                opts.Listeners.Add(new IdempotentEffects());
                 // A skipped event is recorded in mt_high_water_skips instead of passing silently.
                 opts.Events.EnableAdvancedAsyncTracking = true;
                 if (!settings.ApplySchemaOnStartup)
