@@ -27,6 +27,7 @@ builder.AddServiceDefaults(new ShopService
         opts.PublishMessage<Integration.UserRegistered>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Registered);
         opts.PublishMessage<Integration.UserDeactivated>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Deactivated);
         opts.PublishMessage<Integration.UserReactivated>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Reactivated);
+        opts.PublishMessage<Integration.UserRenamed>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Renamed);
     },
 });
 

@@ -21,7 +21,11 @@ builder.AddServiceDefaults(new ShopService
     Wolverine = opts =>
     {
         opts.ListenToRabbitQueue("notifications.orders", q => q.BindExchange(Exchanges.Orders, "order.*"));
-        opts.ListenToRabbitQueue("notifications.users", q => q.BindExchange(Exchanges.Users, UserTopics.Registered));
+        opts.ListenToRabbitQueue("notifications.users", q =>
+        {
+            q.BindExchange(Exchanges.Users, UserTopics.Registered);
+            q.BindExchange(Exchanges.Users, UserTopics.Renamed);
+        });
     },
 });
 builder.Services.AddSingleton(DeliverySettings.From(builder.Configuration));

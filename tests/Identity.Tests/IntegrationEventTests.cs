@@ -13,11 +13,7 @@ public class IntegrationEventTests(IdentityFixture fixture)
     public async Task registering_and_deactivating_publish_user_events_to_the_users_exchange()
     {
         var ct = TestContext.Current.CancellationToken;
-        var factory = new ConnectionFactory { Uri = new Uri(Database.RabbitMq) };
-        await using var connection = await factory.CreateConnectionAsync(ct);
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        var queue = (await channel.QueueDeclareAsync(exclusive: true, autoDelete: true, cancellationToken: ct)).QueueName;
-        await channel.QueueBindAsync(queue, Exchanges.Users, "user.*", cancellationToken: ct);
+        await using var tap = await TapAsync(ct);
 
         var (id, email, _) = await fixture.CustomerAsync();
         await fixture.Host.Scenario(s =>
@@ -27,19 +23,49 @@ public class IntegrationEventTests(IdentityFixture fixture)
             s.StatusCodeShouldBeOk();
         });
 
-        var registered = await NextForAsync(channel, queue, id, ct);
+        var registered = await NextForAsync(tap, id, ct);
         registered.RoutingKey.ShouldBe("user.registered");
         registered.Body.GetProperty("email").GetString().ShouldBe(email);
-        (await NextForAsync(channel, queue, id, ct)).RoutingKey.ShouldBe("user.deactivated");
+        (await NextForAsync(tap, id, ct)).RoutingKey.ShouldBe("user.deactivated");
+    }
+
+    [Fact]
+    public async Task changing_the_display_name_publishes_user_renamed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var tap = await TapAsync(ct);
+        var (id, _, token) = await fixture.CustomerAsync();
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Put.Json(new { displayName = "Renée Renamed" }).ToUrl("/users/me/display-name");
+            s.Bearer(token);
+            s.StatusCodeShouldBeOk();
+        });
+
+        (await NextForAsync(tap, id, ct)).RoutingKey.ShouldBe("user.registered");
+        var renamed = await NextForAsync(tap, id, ct);
+        renamed.RoutingKey.ShouldBe("user.renamed");
+        renamed.Body.GetProperty("displayName").GetString().ShouldBe("Renée Renamed");
+    }
+
+    /// <summary>A queue of the test's own, bound to every user event on the users exchange.</summary>
+    private static async Task<UsersExchangeTap> TapAsync(CancellationToken ct)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(Database.RabbitMq) }.CreateConnectionAsync(ct);
+        var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        var queue = (await channel.QueueDeclareAsync(exclusive: true, autoDelete: true, cancellationToken: ct)).QueueName;
+        await channel.QueueBindAsync(queue, Exchanges.Users, "user.*", cancellationToken: ct);
+        return new UsersExchangeTap(connection, channel, queue);
     }
 
     /// <summary>The next message about this user, waiting up to 30 seconds; other tests' users are skipped.</summary>
-    private static async Task<(string RoutingKey, JsonElement Body)> NextForAsync(IChannel channel, string queue, Guid userId, CancellationToken ct)
+    private static async Task<(string RoutingKey, JsonElement Body)> NextForAsync(UsersExchangeTap tap, Guid userId, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            var message = await channel.BasicGetAsync(queue, autoAck: true, ct);
+            var message = await tap.Channel.BasicGetAsync(tap.Queue, autoAck: true, ct);
             if (message is null)
             {
                 await Task.Delay(100, ct);
@@ -54,5 +80,14 @@ public class IntegrationEventTests(IdentityFixture fixture)
         }
 
         throw new TimeoutException($"No message about user {userId} within 30 seconds.");
+    }
+
+    private sealed record UsersExchangeTap(IConnection Connection, IChannel Channel, string Queue) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Channel.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
     }
 }

@@ -1,6 +1,8 @@
 using Marten;
 using Marten.Events;
 using Shop.Contracts.Orders;
+using Shop.Contracts.Users;
+using Shop.Notifications.Customers;
 using Shop.Notifications.Notifications;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.Testing;
@@ -10,6 +12,24 @@ namespace Shop.Notifications.Tests;
 
 public class NotificationTests(NotificationsFixture fixture)
 {
+    [Fact]
+    public async Task a_customer_renamed_in_identity_is_addressed_by_the_new_name()
+    {
+        var (customer, _) = await fixture.CustomerAsync();
+
+        await fixture.Host.MessageBus().PublishAsync(new UserRenamed(customer, "Nora Renamed"));
+
+        await Eventually.ValueAsync(
+            async () =>
+            {
+                await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+                return await session.LoadAsync<CustomerContact>(customer, TestContext.Current.CancellationToken);
+            },
+            c => c?.DisplayName == "Nora Renamed",
+            TimeSpan.FromSeconds(30),
+            "the new name in the customer's contact");
+    }
+
     [Fact]
     public async Task each_order_event_from_the_exchange_gives_one_sent_notification()
     {

@@ -61,6 +61,7 @@ public sealed class NotificationsFixture : IAsyncLifetime
             s.ConfigureWolverine(o =>
             {
                 o.PublishMessage<UserRegistered>().ToRabbitRoutingKey(Exchanges.Users, UserTopics.Registered);
+                o.PublishMessage<UserRenamed>().ToRabbitRoutingKey(Exchanges.Users, UserTopics.Renamed);
                 o.PublishMessage<OrderCreated>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Created);
                 o.PublishMessage<OrderConfirmed>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Confirmed);
                 o.PublishMessage<OrderCancelled>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Cancelled);

@@ -6,6 +6,7 @@ public static class UserTopics
     public const string Registered = "user.registered";
     public const string Deactivated = "user.deactivated";
     public const string Reactivated = "user.reactivated";
+    public const string Renamed = "user.renamed";
 }
 
 /// <summary>A new account exists; services that address customers keep their own copy of these details.</summary>
@@ -14,3 +15,6 @@ public sealed record UserRegistered(Guid UserId, string Email, string DisplayNam
 public sealed record UserDeactivated(Guid UserId);
 
 public sealed record UserReactivated(Guid UserId);
+
+/// <summary>A customer chose another display name; services addressing them update their copy.</summary>
+public sealed record UserRenamed(Guid UserId, string DisplayName);

@@ -10,6 +10,7 @@ public static class IntegrationEvents
         UserRegistered x => [new Integration.UserRegistered(x.UserId, x.Email, x.DisplayName)],
         UserDeactivated x => [new Integration.UserDeactivated(x.UserId)],
         UserReactivated x => [new Integration.UserReactivated(x.UserId)],
+        DisplayNameChanged x => [new Integration.UserRenamed(x.UserId, x.DisplayName)],
         _ => [],
     });
 }
