@@ -40,8 +40,8 @@ builder.AddServiceDefaults(new ShopService
         opts.PublishMessage<Integration.OrderShipped>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Shipped);
     },
 });
-builder.Services.AddDownstreamClient<CatalogClient>(builder.Configuration, "Inventory", "http://127.0.0.1:3003");
-builder.Services.AddDownstreamClient<CustomerDirectory>(builder.Configuration, "Identity", "http://127.0.0.1:3001");
+builder.Services.AddDownstreamClient<CatalogClient>(builder.Configuration, "inventory", "http://127.0.0.1:3003");
+builder.Services.AddDownstreamClient<CustomerDirectory>(builder.Configuration, "identity", "http://127.0.0.1:3001");
 builder.Services.AddScoped<Pricing>();
 builder.Services.AddSingleton(FulfilmentSettings.From(builder.Configuration));
 builder.Services.AddAuditedStream<Order>("orders", "order", order => order.CustomerId);

@@ -53,8 +53,8 @@ public sealed class SagaFixture : IAsyncLifetime
             Configure(x, "saga_ordering");
             x.UseSetting("Ordering:PaymentTimeoutSeconds", PaymentTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
             x.UseSetting("Ordering:ReservationTimeoutSeconds", "20");
-            x.UseSetting("Services:Identity", _identity.Address.ToString());
-            x.UseSetting("Services:Inventory", "http://inventory/");
+            x.UseSetting("Services:identity:http:0", _identity.Address.ToString());
+            x.UseSetting("Services:inventory:http:0", "http://inventory/");
             // Catalog reads go to the real Inventory host, in process.
             x.ConfigureServices(s => s.AddHttpClient<CatalogClient>().ConfigurePrimaryHttpMessageHandler(() => Inventory.Server.CreateHandler()));
         });

@@ -42,8 +42,8 @@ public sealed class OrderingFixture : IAsyncLifetime
     /// <summary>Ordering on <paramref name="schema"/>, with Inventory and Identity played by the doubles.</summary>
     public Task<IAlbaHost> StartAsync(string schema) => TestHosts.StartAsync<Program>(schema, Tokens, adjust: x =>
     {
-        x.UseSetting("Services:Inventory", Inventory.Address.ToString());
-        x.UseSetting("Services:Identity", Identity.Address.ToString());
+        x.UseSetting("Services:inventory:http:0", Inventory.Address.ToString());
+        x.UseSetting("Services:identity:http:0", Identity.Address.ToString());
     });
 
     /// <summary>A customer and the token they call with.</summary>

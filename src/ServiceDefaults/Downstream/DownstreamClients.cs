@@ -9,7 +9,8 @@ namespace Shop.ServiceDefaults.Downstream;
 public static class DownstreamClients
 {
     /// <summary>
-    /// A typed client for another Shop service at <c>Services:{name}</c> (e.g. <c>Services__Inventory</c>),
+    /// A typed client for another Shop service at the address service discovery gives it
+    /// (<c>Services:{name}:http:0</c>, e.g. <c>Services__inventory__http__0</c>, as the gateway reads it),
     /// behind the standard .NET resilience pipeline: a concurrency limit, a total timeout, retries
     /// with exponential back-off and jitter, a circuit breaker and a per-attempt timeout. The
     /// caller's bearer token travels along: every service validates it itself.
@@ -19,7 +20,7 @@ public static class DownstreamClients
     {
         services.AddHttpContextAccessor();
         services.AddTransient<ForwardBearerToken>();
-        var address = configuration[$"Services:{name}"] ?? developmentAddress;
+        var address = configuration[$"Services:{name}:http:0"] ?? developmentAddress;
         var builder = services.AddHttpClient<TClient>(c => c.BaseAddress = new Uri(address))
             .AddHttpMessageHandler<ForwardBearerToken>();
         builder.AddStandardResilienceHandler(o =>
