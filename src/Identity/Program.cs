@@ -33,7 +33,6 @@ builder.AddServiceDefaults(new ShopService
 
 var settings = IdentitySettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(settings);
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new PasswordHasher(settings.PasswordIterations));
 builder.Services.AddSingleton<SigningKeyRing>();
 builder.Services.AddSingleton<TokenIssuer>();

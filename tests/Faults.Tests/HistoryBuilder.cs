@@ -10,7 +10,6 @@ public sealed class HistoryBuilder
 
     private readonly List<StoredEvent> _events = [];
     private readonly Dictionary<(string, Guid), long> _versions = [];
-    private long _sequence;
 
     public Guid Customer { get; } = Guid.NewGuid();
 
@@ -27,7 +26,7 @@ public sealed class HistoryBuilder
     public HistoryBuilder Event(string service, Guid stream, string type, object data, double secondsAfterQuiet = 1)
     {
         var version = _versions[(service, stream)] = _versions.GetValueOrDefault((service, stream)) + 1;
-        _events.Add(new StoredEvent(service, stream, version, ++_sequence, type, JsonSerializer.SerializeToElement(data, JsonSerializerOptions.Web), Quiet.AddSeconds(secondsAfterQuiet)));
+        _events.Add(new StoredEvent(service, stream, version, type, JsonSerializer.SerializeToElement(data, JsonSerializerOptions.Web), Quiet.AddSeconds(secondsAfterQuiet)));
         return this;
     }
 

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
+using Shop.Faults;
 using Shop.Faults.Checking;
 using Shop.Faults.Workload;
 
@@ -13,8 +13,8 @@ var options = Options(args.Skip(1));
 var connection = Environment.GetEnvironmentVariable("SHOP_AUDITOR_CONNECTION") ?? "Host=127.0.0.1;Port=5432;Database=shop;Username=shop;Password=shop";
 await using var database = NpgsqlDataSource.Create(connection);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-var shopRoot = Environment.GetEnvironmentVariable("SHOP_ROOT") ?? ".";
-var broker = new BrokerQueues(shopRoot);
+var scripts = new Scripts(Environment.GetEnvironmentVariable("SHOP_ROOT") ?? ".");
+var broker = new BrokerQueues(scripts);
 
 switch (args.FirstOrDefault())
 {
@@ -50,9 +50,9 @@ async Task<int> RunAsync()
         // A random moment in the middle of the load, so the fault meets work in every stage of the saga.
         await Task.Delay(duration * (0.2 + (Random.Shared.NextDouble() * 0.4)), cancel.Token);
         injectedAfter = DateTimeOffset.UtcNow - started;
-        await FaultScriptAsync("inject", fault);
+        await scripts.RunAsync("faults.sh", ["inject", fault], cancel.Token);
         await Task.Delay(hold, cancel.Token);
-        await FaultScriptAsync("heal", fault);
+        await scripts.RunAsync("faults.sh", ["heal", fault], cancel.Token);
         healed = DateTimeOffset.UtcNow;
     }
 
@@ -68,17 +68,6 @@ int Verdict(Report report, object? run)
 {
     Console.WriteLine(JsonSerializer.Serialize(run ?? report, new JsonSerializerOptions(RequestLog.Json) { WriteIndented = true }));
     return report.Valid ? 0 : 1;
-}
-
-async Task FaultScriptAsync(string action, string fault)
-{
-    var script = Path.Combine(shopRoot, "scripts", "faults.sh");
-    using var process = Process.Start(new ProcessStartInfo("bash", [script, action, fault]))!;
-    await process.WaitForExitAsync(cancel.Token);
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"faults.sh {action} {fault} failed with exit code {process.ExitCode}");
-    }
 }
 
 static Dictionary<string, string> Options(IEnumerable<string> args)

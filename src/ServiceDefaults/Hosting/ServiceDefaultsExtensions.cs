@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.Errors;
@@ -44,6 +45,7 @@ public static class ServiceDefaultsExtensions
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Shop:MaxRequestBodyBytes", 64 * 1024);
             o.AddServerHeader = false;
         });
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddJsonLogging();
         builder.AddShopTelemetry(name);
         builder.Services.AddShopProblemDetails();

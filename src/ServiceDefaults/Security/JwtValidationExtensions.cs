@@ -25,7 +25,6 @@ public static class JwtValidationExtensions
 
         // Identity replaces this with its own key ring; other services fetch the published keys.
         builder.Services.AddHttpClient(PublishedSigningKeys.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, PublishedSigningKeys>();
 
         builder.Services.AddMemoryCache();

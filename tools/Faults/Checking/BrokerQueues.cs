@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Shop.Faults.Checking;
@@ -9,28 +8,12 @@ namespace Shop.Faults.Checking;
 /// in an inbox is in neither table, so the shop is not settled while a queue holds one. The
 /// management API is no substitute: its counts lag by the statistics interval.
 /// </summary>
-public sealed class BrokerQueues(string shopRoot)
+public sealed class BrokerQueues(Scripts scripts)
 {
     public const string DeadLetterQueue = "wolverine-dead-letter-queue";
 
-    public async Task<IReadOnlyList<Backlog>> ReadAsync(CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(shopRoot, "scripts", "infra.sh"), "ctl", "list_queues", "--quiet", "--no-table-headers", "name", "messages"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(ct);
-        var error = await process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"rabbitmqctl list_queues failed ({process.ExitCode}): {error.Trim()}");
-        }
-
-        return Parse(output);
-    }
+    public async Task<IReadOnlyList<Backlog>> ReadAsync(CancellationToken ct) =>
+        Parse(await scripts.RunAsync("infra.sh", ["ctl", "list_queues", "--quiet", "--no-table-headers", "name", "messages"], ct));
 
     /// <summary>One backlog per non-empty queue: the dead-letter queue's messages count as dead letters, any other queue's as incoming.</summary>
     public static IReadOnlyList<Backlog> Parse(string listQueuesOutput) =>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Shop.Faults.Checking;
 
 /// <summary>One event as a service stored it (<c>mt_events</c> of the service's schema).</summary>
-public sealed record StoredEvent(string Service, Guid StreamId, long Version, long Sequence, string Type, JsonElement Data, DateTimeOffset Timestamp)
+public sealed record StoredEvent(string Service, Guid StreamId, long Version, string Type, JsonElement Data, DateTimeOffset Timestamp)
 {
     public Guid Guid(string property) => Data.GetProperty(property).GetGuid();
 

@@ -58,11 +58,11 @@ public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker
         foreach (var service in Services)
         {
             await using var reader = await database.CreateCommand(
-                $"select stream_id, version, seq_id, type, data::text, timestamp from {service}.mt_events order by seq_id").ExecuteReaderAsync(ct);
+                $"select stream_id, version, type, data::text, timestamp from {service}.mt_events order by seq_id").ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                using var data = JsonDocument.Parse(reader.GetString(4));
-                events.Add(new StoredEvent(service, reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), data.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(5)));
+                using var data = JsonDocument.Parse(reader.GetString(3));
+                events.Add(new StoredEvent(service, reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2), data.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(4)));
             }
         }
 

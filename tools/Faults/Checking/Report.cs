@@ -26,7 +26,7 @@ public sealed record Report(
             history.Requests.Count,
             history.Requests.Count(r => r.Outcome == Outcome.Info),
             orders.Count,
-            orders.Count(events => events.Any(e => e.Type == "order_confirmed") && events.Last(e => e.Type is "order_confirmed" or "order_cancelled").Type == "order_confirmed"),
+            orders.Count(events => Invariants.Status(events) == "confirmed"),
             orders.Count(events => events.Any(e => e.Type == "order_cancelled")),
             lastTerminal is { } last ? Math.Max(0, Math.Round((last - history.Quiet).TotalSeconds, 1)) : null,
             history.Drained is { } drained ? Math.Max(0, Math.Round((drained - history.Quiet).TotalSeconds, 1)) : null,

@@ -10,8 +10,6 @@ namespace Shop.Faults.Workload;
 /// <summary>One customer's (or the admin's) view of the shop through the gateway; every order request it makes is recorded.</summary>
 public sealed class ShopClient(HttpClient http, RequestLog log, Guid customerId, string token)
 {
-    public Guid CustomerId => customerId;
-
     public static async Task<ShopClient> LogInAsync(HttpClient http, RequestLog log, string email, string password, CancellationToken ct)
     {
         using var answer = await http.PostAsJsonAsync("api/auth/token", new { email, password }, ct);

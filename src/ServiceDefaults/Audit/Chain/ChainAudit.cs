@@ -13,11 +13,18 @@ public sealed class ChainAudit(EventChainStore store, CheckpointKeys keys)
     public async Task<ChainReport> VerifyAsync(CancellationToken ct)
     {
         var log = await store.ReadAsync(ct);
-        var problems = ChainVerification.Problems(log, c =>
+        var known = keys.All();
+        try
         {
-            using var key = keys.Find(c.KeyId);
-            return CheckpointSignature.IsValid(key, store.Schema, c);
-        });
-        return new ChainReport(store.Schema, log.Events.Count, log.Events.Select(e => e.StreamId).Distinct().Count(), log.Checkpoints.Count, problems);
+            var problems = ChainVerification.Problems(log, c => CheckpointSignature.IsValid(known.GetValueOrDefault(c.KeyId), store.Schema, c));
+            return new ChainReport(store.Schema, log.Events.Count, log.Events.Select(e => e.StreamId).Distinct().Count(), log.Checkpoints.Count, problems);
+        }
+        finally
+        {
+            foreach (var key in known.Values)
+            {
+                key.Dispose();
+            }
+        }
     }
 }

@@ -31,8 +31,8 @@ public sealed class CheckpointKeys(AuditSettings settings)
         return (KeyId(key), key);
     }
 
-    /// <summary>The key with this id, if the directory holds it.</summary>
-    public ECDsa? Find(string keyId) => Files().Select(Load).FirstOrDefault(k => KeyId(k) == keyId);
+    /// <summary>Every key the directory holds, by id, read once for a whole verification; the caller disposes them.</summary>
+    public IReadOnlyDictionary<string, ECDsa> All() => Files().Select(Load).DistinctBy(KeyId).ToDictionary(KeyId);
 
     public static string KeyId(ECDsa key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()).AsSpan(0, 16));
 

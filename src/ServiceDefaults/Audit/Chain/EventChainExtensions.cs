@@ -14,7 +14,7 @@ public static class EventChainExtensions
         builder.Services.AddSingleton(new EventChainStore(settings.Postgres, settings.Schema));
         builder.Services.AddSingleton(sp => new Checkpoints(
             sp.GetRequiredService<EventChainStore>(), sp.GetRequiredService<CheckpointKeys>(), settings.Postgres,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ChainAudit>();
         builder.Services.AddHostedService<CheckpointSchedule>();
         return builder;
