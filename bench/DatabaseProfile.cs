@@ -44,6 +44,7 @@ public sealed partial class DatabaseProfile(string postgres) : IAsyncDisposable
         var commits = await CommitsAsync() - commitsBefore - samples;
         var writes = await WritesAsync();
         var perOrder = Math.Max(1, orders);
+        var sampled = Math.Max(1, seen.Values.Sum());
         return new DatabaseWork(
             commits / (double)perOrder,
             [.. writes.Select(w => new TableWrites(w.Key, (w.Value - writesBefore.GetValueOrDefault(w.Key)) / (double)perOrder))
@@ -51,7 +52,7 @@ public sealed partial class DatabaseProfile(string postgres) : IAsyncDisposable
                 .OrderByDescending(w => w.RowsPerOrder)
                 .Take(Top)],
             [.. seen.OrderByDescending(s => s.Value).Take(Top)
-                .Select(s => new ActiveStatement(s.Key.Statement, s.Key.Wait, s.Value / (double)Math.Max(1, seen.Values.Sum())))]);
+                .Select(s => new ActiveStatement(s.Key.Statement, s.Key.Wait, s.Value / (double)sampled))]);
     }
 
     public async ValueTask DisposeAsync()
