@@ -52,6 +52,8 @@ install_packages() {
   local missing=()
   [ -n "$pg_bin" ] || missing+=(postgresql)
   command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  # promtool checks the alert rules in deploy/prometheus (a test needs it).
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   [ ${#missing[@]} -gt 0 ] || return 0
   command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get here: install them yourself"
   log "installing ${missing[*]} from the OS packages"

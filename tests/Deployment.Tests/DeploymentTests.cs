@@ -46,6 +46,17 @@ public class DeploymentTests
         code.ShouldBe(0, output);
     }
 
+    [Fact]
+    public async Task the_alert_rules_are_valid_and_fire_on_a_stalled_projection_dead_letters_lag_and_an_outbox_backlog()
+    {
+        var (checkCode, checkOutput) = await RunAsync("promtool", "check rules deploy/prometheus/alerts.yml");
+        var (testCode, testOutput) = await RunAsync("promtool", "test rules deploy/prometheus/alerts.test.yml");
+
+        checkCode.ShouldBe(0, checkOutput);
+        checkOutput.ShouldContain("SUCCESS: 4 rules found");
+        testCode.ShouldBe(0, testOutput);
+    }
+
     private static async Task<(int Code, string Output)> RunAsync(string tool, string arguments)
     {
         var start = new ProcessStartInfo(tool, arguments) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -1,4 +1,5 @@
 using Shop.Faults.Checking;
+using Shop.Faults.Workload;
 
 namespace Shop.Faults.Tests;
 
@@ -17,7 +18,7 @@ public class InvariantTests
         _run.Declined(product);
 
         Invariants.Check(_run.Build()).ShouldBeEmpty();
-        Report.Of(_run.Build()).ShouldSatisfyAllConditions(r => r.Valid.ShouldBeTrue(), r => r.Accepted.ShouldBe(2), r => r.Confirmed.ShouldBe(1), r => r.Cancelled.ShouldBe(1));
+        Report.Of(_run.Build(), []).ShouldSatisfyAllConditions(r => r.Valid.ShouldBeTrue(), r => r.Accepted.ShouldBe(2), r => r.Confirmed.ShouldBe(1), r => r.Cancelled.ShouldBe(1));
     }
 
     [Fact]
@@ -230,5 +231,22 @@ public class InvariantTests
         _run.Spoil = h => h with { ReadModels = [.. h.ReadModels.Where(r => r.Id != order)] };
 
         Invariants.ReadModelsMatchFolds(_run.Build()).ShouldHaveSingleItem().Detail.ShouldBe("read model says nothing, the events say confirmed");
+    }
+
+    [Fact]
+    public void a_write_after_the_heal_that_shows_late_or_never_breaks_fresh_after_heal()
+    {
+        FreshnessProbe[] probes =
+        [
+            new("inventory", "product added", 0.012, null),
+            new("ordering", "order created", 7.5, null),
+            new("payments", "payment of a checkout", null, "api/payments?orderId=x did not list order x within 5 s"),
+        ];
+
+        var broken = Invariants.FreshAfterHeal(probes).ToList();
+
+        broken.Select(v => v.Subject).ShouldBe(["ordering: order created", "payments: payment of a checkout"]);
+        broken.ShouldAllBe(v => v.Rule == "fresh-after-heal");
+        Report.Of(_run.Build(), probes).Valid.ShouldBeFalse();
     }
 }

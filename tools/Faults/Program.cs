@@ -22,7 +22,7 @@ switch (args.FirstOrDefault())
         return await RunAsync();
     case "check":
         var requests = RequestLog.Read(options["requests"]);
-        return Verdict(Report.Of(await new HistoryReader(database, broker).ReadAsync(requests, DateTimeOffset.Parse(options["quiet"], System.Globalization.CultureInfo.InvariantCulture), cancel.Token)), null);
+        return Verdict(Report.Of(await new HistoryReader(database, broker).ReadAsync(requests, DateTimeOffset.Parse(options["quiet"], System.Globalization.CultureInfo.InvariantCulture), cancel.Token), []), null);
     default:
         Console.Error.WriteLine("usage: Shop.Faults run --fault <name> [--checkouts N] [--seconds S] [--hold S] [--out DIR] | check --requests FILE --quiet TIME");
         return 2;
@@ -43,6 +43,8 @@ async Task<int> RunAsync()
     using var log = new RequestLog(Path.Combine(output, $"{fault}.requests.ndjson"));
     var healed = DateTimeOffset.MinValue;
     var injectedAfter = TimeSpan.Zero;
+    var workload = new Workload(settings, log);
+    IReadOnlyList<FreshnessProbe> freshness = [];
 
     async Task FaultAsync(TimeSpan duration)
     {
@@ -54,11 +56,12 @@ async Task<int> RunAsync()
         await Task.Delay(hold, cancel.Token);
         await scripts.RunAsync("faults.sh", ["heal", fault], cancel.Token);
         healed = DateTimeOffset.UtcNow;
+        freshness = await workload.Probes!.RunAsync(cancel.Token);
     }
 
-    await new Workload(settings, log).RunAsync(FaultAsync, cancel.Token);
+    await workload.RunAsync(FaultAsync, cancel.Token);
     var quiet = healed > DateTimeOffset.UtcNow ? healed : DateTimeOffset.UtcNow;
-    var report = Report.Of(await new HistoryReader(database, broker).ReadAsync(log.All, quiet, cancel.Token));
+    var report = Report.Of(await new HistoryReader(database, broker).ReadAsync(log.All, quiet, cancel.Token), freshness);
     var run = new { fault, checkouts = settings.Checkouts, injectedAfterSeconds = Math.Round(injectedAfter.TotalSeconds, 1), heldSeconds = hold.TotalSeconds, quiet, report };
     await File.WriteAllTextAsync(Path.Combine(output, $"{fault}.report.json"), JsonSerializer.Serialize(run, RequestLog.Json), cancel.Token);
     return Verdict(report, run);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;
@@ -13,13 +14,13 @@ namespace Shop.Identity.Users;
 /// </summary>
 public static class GetUserEndpoints
 {
-    [WolverineGet("/users/me")]
+    [WolverineGet("/users/me"), ReadsOwnWrites]
     [EndpointSummary("The caller's own profile"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public static Task<IResult> Me(ClaimsPrincipal user, IQuerySession session, HttpContext http) =>
         session.ReadAsync<UserView>(user.UserId(), http, "User", knownToExist: true);
 
-    [WolverineGet("/users/{id}")]
+    [WolverineGet("/users/{id}"), ReadsOwnWrites]
     [EndpointSummary("Get a user's profile (self, admins and auditors)"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
     public static Task<IResult> ById(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<UserView>(id, http, "User", user => user.Id);

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.ReadModels;
 using Wolverine.Http;
 
@@ -9,13 +10,18 @@ namespace Shop.Inventory.Products;
 /// <summary>Anyone may browse the catalog: a page of products (optionally those whose name contains <c>?name=</c>), or one product.</summary>
 public static class BrowseCatalogEndpoints
 {
-    [WolverineGet("/products"), AllowAnonymous]
+    [WolverineGet("/products"), AllowAnonymous, ReadsOwnWrites]
     [EndpointSummary("Browse the catalog"), ProducesResponseType<Page<CatalogItem>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(string? name, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(string? name, int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)
         {
             return problem;
+        }
+
+        if (await session.WaitForTokenAsync<CatalogItem>(http) is { } refused)
+        {
+            return refused;
         }
 
         var query = session.Query<CatalogItem>().AsQueryable();
@@ -28,7 +34,7 @@ public static class BrowseCatalogEndpoints
         return Results.Ok(await query.OrderBy(p => p.Name).ThenBy(p => p.Id).ToPageAsync(page, pageSize, ct));
     }
 
-    [WolverineGet("/products/{id}"), AllowAnonymous]
+    [WolverineGet("/products/{id}"), AllowAnonymous, ReadsOwnWrites]
     [EndpointSummary("Get a product"), ProducesResponseType<CatalogItem>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) => session.ReadAsync<CatalogItem>(id, http, "Product");
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;
@@ -10,8 +11,8 @@ namespace Shop.Ordering.Orders;
 
 /// <summary>
 /// Reading orders: one order (its customer, admins and auditors; anyone else gets 404), or the
-/// caller's own, newest first. Send <c>X-Min-Version</c> (the ETag of a write) to read what that
-/// write changed.
+/// caller's own, newest first. Send <c>X-Min-Version</c> (the ETag of a write) or
+/// <c>X-Consistency-Token</c> (from any write) to read what that write changed.
 /// </summary>
 public sealed record OrderListItem(Guid OrderId, OrderStatus Status, decimal Total, string? Currency, int ItemCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -19,18 +20,23 @@ public static class ReadOrdersEndpoints
 {
     private const int DefaultLimit = 20;
 
-    [WolverineGet("/orders/{id}")]
+    [WolverineGet("/orders/{id}"), ReadsOwnWrites]
     [EndpointSummary("Get an order"), ProducesResponseType<OrderDetails>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<OrderDetails>(id, http, "Order", order => order.CustomerId);
 
-    [WolverineGet("/orders")]
+    [WolverineGet("/orders"), ReadsOwnWrites]
     [EndpointSummary("The caller's orders, newest first"), ProducesResponseType<List<OrderListItem>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Mine(int? limit, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Mine(int? limit, ClaimsPrincipal caller, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         if (limit is < 1 or > Paging.MaxPageSize)
         {
             return Problems.BadRequest("limit", $"limit must be between 1 and {Paging.MaxPageSize}.");
+        }
+
+        if (await session.WaitForTokenAsync<OrderDetails>(http) is { } refused)
+        {
+            return refused;
         }
 
         var customer = caller.UserId();

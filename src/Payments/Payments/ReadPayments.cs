@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 using Wolverine.Http;
@@ -13,13 +14,18 @@ namespace Shop.Payments.Payments;
 /// </summary>
 public static class ReadPaymentsEndpoints
 {
-    [WolverineGet("/payments")]
+    [WolverineGet("/payments"), ReadsOwnWrites]
     [EndpointSummary("List payments: the caller's own, or any order's for admins and auditors"), ProducesResponseType<Page<PaymentView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(Guid? orderId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(Guid? orderId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)
         {
             return problem;
+        }
+
+        if (await session.WaitForTokenAsync<PaymentView>(http) is { } refused)
+        {
+            return refused;
         }
 
         var query = session.Query<PaymentView>().AsQueryable();
@@ -37,7 +43,7 @@ public static class ReadPaymentsEndpoints
         return Results.Ok(await query.OrderByDescending(p => p.RequestedAt).ToPageAsync(page, pageSize, ct));
     }
 
-    [WolverineGet("/payments/{id}")]
+    [WolverineGet("/payments/{id}"), ReadsOwnWrites]
     [EndpointSummary("Get a payment"), ProducesResponseType<PaymentView>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<PaymentView>(id, http, "Payment", payment => payment.CustomerId);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Shop.ServiceDefaults.Projections;
 
 namespace Shop.ServiceDefaults.Health;
 
@@ -19,6 +20,15 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
+
+    /// <summary>Lag metrics for every async projection, and readiness that reports a stalled one as degraded.</summary>
+    public static IServiceCollection AddProjectionLag(this IServiceCollection services)
+    {
+        services.AddSingleton<ProjectionLagMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProjectionLagMonitor>());
+        services.AddHealthChecks().AddCheck<ProjectionsHealthCheck>("projections", tags: [ReadyTag]);
+        return services;
+    }
 
     /// <summary>/health/live answers while the process runs; /health/ready names each dependency and is 503 when one fails.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)

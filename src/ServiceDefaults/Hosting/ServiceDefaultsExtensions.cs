@@ -32,6 +32,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddShopHealthChecks();
         builder.Services.AddHostedService<DatabaseRoleGuard>();
         builder.AddMartenAndWolverine(service, settings);
+        builder.Services.AddProjectionLag();
         builder.AddEventChain(settings);
         return builder;
     }

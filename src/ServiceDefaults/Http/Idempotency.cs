@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.Http;
@@ -37,6 +38,8 @@ public sealed class IdempotentRequest : IRevisioned
     public string? Location { get; set; }
 
     public string? ETag { get; set; }
+
+    public string? ConsistencyToken { get; set; }
 
     public byte[] Body { get; set; } = [];
 
@@ -178,6 +181,11 @@ public static class Idempotency
             context.Response.Headers.ETag = earlier.ETag;
         }
 
+        if (earlier.ConsistencyToken is not null)
+        {
+            context.Response.Headers[ConsistencyTokens.Header] = earlier.ConsistencyToken;
+        }
+
         context.Response.Headers["Idempotent-Replayed"] = "true";
         await context.Response.Body.WriteAsync(earlier.Body, context.RequestAborted);
     }
@@ -222,6 +230,7 @@ public static class Idempotency
                 ContentType = context.Response.ContentType,
                 Location = context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
                 ETag = context.Response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null,
+                ConsistencyToken = context.Response.Headers[ConsistencyTokens.Header].ToString() is { Length: > 0 } position ? position : null,
                 Body = buffer.ToArray(),
                 CreatedAt = DateTimeOffset.UtcNow,
             }, claim.Revision + 1);

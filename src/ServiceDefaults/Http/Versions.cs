@@ -33,7 +33,20 @@ public static class Versions
             : -1;
     }
 
-    /// <summary>The version a read must reflect, from <see cref="MinVersionHeader"/>; 0 when not asked.</summary>
-    public static long MinVersion(this HttpRequest request) =>
-        long.TryParse(request.Headers[MinVersionHeader].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+    /// <summary>
+    /// The version a read must reflect, from <see cref="MinVersionHeader"/>: the ETag exactly as a write
+    /// returned it (<c>"3"</c> or <c>W/"3"</c>) or the bare number (<c>3</c>); 0 when not asked, null when
+    /// the header holds anything else.
+    /// </summary>
+    public static long? MinVersion(this HttpRequest request)
+    {
+        var header = request.Headers[MinVersionHeader].ToString().Trim();
+        if (header.Length == 0)
+        {
+            return 0;
+        }
+
+        var number = EntityTagHeaderValue.TryParse(header, out var tag) ? tag.Tag.AsSpan().Trim('"') : header.AsSpan();
+        return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+    }
 }

@@ -10,7 +10,7 @@ namespace Shop.ServiceDefaults.OpenApi;
 
 /// <summary>What an endpoint's route, method and authorization metadata say about the answers it can give.</summary>
 internal sealed record EndpointShape(
-    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, bool HasBody, IReadOnlyList<int> DeclaredProblems, bool IsOperation)
+    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, bool HasBody, IReadOnlyList<int> DeclaredProblems, bool IsOperation, bool ReadsOwnWrites)
 {
     public static EndpointShape Of(ApiDescription description)
     {
@@ -24,7 +24,8 @@ internal sealed record EndpointShape(
             description.ParameterDescriptions.Count > 0,
             description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body),
             metadata.OfType<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).Where(s => s >= 400).ToList(),
-            metadata.OfType<OperationEndpointAttribute>().Any());
+            metadata.OfType<OperationEndpointAttribute>().Any(),
+            metadata.OfType<ReadsOwnWritesAttribute>().Any());
     }
 
     private bool IsRead => Method == HttpMethods.Get;
@@ -40,7 +41,10 @@ internal sealed record EndpointShape(
     /// <summary>A read of one resource by id (not its history or past state).</summary>
     public bool ReadsOne => IsRead && Path.EndsWith("{id}", StringComparison.Ordinal);
 
-    public bool CarriesVersion => ReadsOne || (!IsRead && !IsOperation);
+    /// <summary>A change that appends events: its answer carries a consistency token.</summary>
+    public bool Writes => !IsRead && !IsOperation;
+
+    public bool CarriesVersion => ReadsOne || Writes;
 
     public string Tag
     {
@@ -63,7 +67,7 @@ internal sealed record EndpointShape(
     /// <summary>The problem answers this endpoint can give, with what each means here.</summary>
     public IEnumerable<(int Status, string Description)> Problems()
     {
-        if (HasInput)
+        if (HasInput || ReadsOwnWrites)
         {
             yield return (StatusCodes.Status400BadRequest, "The request is invalid; `errors` names each field and what is wrong with it.");
         }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.ReadModels;
 
 namespace Shop.ServiceDefaults.OpenApi;
 
@@ -48,7 +49,12 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
 
         if (endpoint.ReadsOne)
         {
-            operation.Parameters.Add(Header(Versions.MinVersionHeader, "An ETag from an earlier write: the answer waits (up to 5 s) until the read model reflects at least that version."));
+            operation.Parameters.Add(Header(Versions.MinVersionHeader, "An ETag from an earlier write of this resource, as it was answered (\"3\") or its number (3): the answer waits (up to 5 s) until the read model reflects at least that version. Anything else is a 400."));
+        }
+
+        if (endpoint.ReadsOwnWrites)
+        {
+            operation.Parameters.Add(Header(ConsistencyTokens.Header, "The X-Consistency-Token an earlier write of this service answered with: the answer (a list too) waits (up to 5 s) until it reflects that write. A token of another service is a 400."));
         }
     }
 
@@ -102,6 +108,12 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
             {
                 success.Headers ??= new Dictionary<string, IOpenApiHeader>();
                 success.Headers["ETag"] = new OpenApiHeader { Description = "The resource's stream version, for If-Match and X-Min-Version.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            }
+
+            if (endpoint.Writes && response is OpenApiResponse written)
+            {
+                written.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                written.Headers[ConsistencyTokens.Header] = new OpenApiHeader { Description = "Where this write committed in the service's event log: send it to any read of the service to read what it changed.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
             }
         }
 

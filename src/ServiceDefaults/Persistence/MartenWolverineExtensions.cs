@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.Core;
 using Marten;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
@@ -9,6 +10,7 @@ using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.ReadModels;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -43,6 +45,7 @@ public static class MartenWolverineExtensions
                 opts.Listeners.Add(new IdempotentEffects());
                 // A skipped event is recorded in mt_high_water_skips instead of passing silently.
                 opts.Events.EnableAdvancedAsyncTracking = true;
+                ReadModelFreshness.Configure(opts);
                 if (!settings.ApplySchemaOnStartup)
                 {
                     opts.AutoCreateSchemaObjects = AutoCreate.None;
@@ -55,6 +58,10 @@ public static class MartenWolverineExtensions
             // The chain trigger must be in place before the first event is appended.
             marten.ApplyAllDatabaseChangesOnStartup();
         }
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.ConfigureMarten((services, opts) =>
+            opts.Listeners.Add(new ConsistencyTokenListener(service.Name, services.GetRequiredService<IHttpContextAccessor>())));
 
         marten.IntegrateWithWolverine(w =>
             {
@@ -84,6 +91,9 @@ public static class MartenWolverineExtensions
             opts.Durability.StaleNodeTimeout = DeliveryGuarantees.CrashedNodeTimeout;
             opts.Durability.OutboxStaleTime = DeliveryGuarantees.StuckOutboxRow;
             opts.Durability.AssignmentSettlePeriod = 2.Seconds();
+            // An agent moved off a crashed node is held for its new owner for twice this period (a minute
+            // by default) before it may be placed again: after a crash the projections waited that long.
+            opts.Durability.CheckAssignmentPeriod = 3.Seconds();
             // Saga timeouts are scheduled messages: look for due ones every second so they fire on time.
             opts.Durability.ScheduledJobFirstExecution = 1.Seconds();
             opts.Durability.ScheduledJobPollingTime = 1.Seconds();
@@ -113,6 +123,7 @@ public static class MartenWolverineExtensions
         });
 
         builder.Services.AddHostedService<DeliveryGuaranteeCheck>();
+        builder.Services.AddHostedService<CrashedNodes>();
         builder.Services.AddWolverineHttp();
         return builder;
     }

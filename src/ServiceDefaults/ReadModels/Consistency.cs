@@ -1,5 +1,8 @@
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.Hosting;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
 
@@ -11,45 +14,75 @@ public interface IVersioned
     long Version { get; }
 }
 
+/// <summary>
+/// Reading one's own writes. A read may name what it must reflect: a stream version (X-Min-Version,
+/// the ETag of a write) or a position in the service's event log (X-Consistency-Token, from any write
+/// of the service). The read waits, bounded, until the async projection has caught up; when it does
+/// not in time, the newest copy is answered and its version says how old it is.
+/// </summary>
 public static class Consistency
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Loads an async read model, waiting (bounded) until it reflects at least <paramref name="minVersion"/>,
-    /// so a client reading what it just wrote does not see the state from before its write. When the
-    /// projection does not catch up in time the newest copy is returned; its version says how old it is.
+    /// Waits until the projection that builds <typeparamref name="T"/> has passed the position the
+    /// request's consistency token names. Null when it has (or no token was sent); a 400 answer for a
+    /// token that is not one of this service's.
     /// </summary>
-    public static async Task<T?> LoadAtLeastAsync<T>(this IQuerySession session, Guid id, long minVersion, CancellationToken ct, TimeSpan? wait = null)
-        where T : class, IVersioned
+    public static async Task<IResult?> WaitForTokenAsync<T>(this IQuerySession session, HttpContext http)
     {
-        var deadline = DateTimeOffset.UtcNow + (wait ?? DefaultWait);
-        var pause = TimeSpan.FromMilliseconds(20);
-        while (true)
+        var header = http.Request.Headers[ConsistencyTokens.Header].ToString().Trim();
+        if (header.Length == 0)
         {
-            var model = await session.LoadAsync<T>(id, ct);
-            if (minVersion <= 0 || (model is not null && model.Version >= minVersion) || DateTimeOffset.UtcNow >= deadline)
-            {
-                return model;
-            }
-
-            await Task.Delay(pause, ct);
-            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
+            return null;
         }
+
+        var service = http.RequestServices.GetRequiredService<ShopService>().Name;
+        if (ConsistencyTokens.Parse(header, service) is not { } position)
+        {
+            return Problems.BadRequest(ConsistencyTokens.Header, $"{ConsistencyTokens.Header} must be a token a write of this service ({service}) answered with.");
+        }
+
+        var store = session.DocumentStore;
+        var shards = store.Advanced.AllAsyncProjectionShardNames().Where(s => s.Name == typeof(T).Name).ToList();
+        if (shards.Count == 0)
+        {
+            throw new InvalidOperationException($"No async projection builds {typeof(T).Name}.");
+        }
+
+        await Until(async ct => await Reached(store, shards, position, ct), http.RequestAborted);
+        return null;
     }
 
     /// <summary>
-    /// The answer to a GET of one read model: 200 with its ETag, after waiting for the version the
-    /// caller names in X-Min-Version; 404 when it does not exist or (when it has an owner) belongs to
-    /// someone other than the caller, unless the caller is an admin or auditor.
+    /// The answer to a GET of one read model: 200 with its ETag, after waiting for what the caller
+    /// names; 404 when it does not exist or (when it has an owner) belongs to someone other than the
+    /// caller, unless the caller is an admin or auditor; 400 for a header that names nothing.
     /// </summary>
     /// <param name="knownToExist">The caller's token proves the resource exists (their own profile): wait for its first version too.</param>
     public static async Task<IResult> ReadAsync<T>(
         this IQuerySession session, Guid id, HttpContext http, string what, Func<T, Guid>? ownerOf = null, bool knownToExist = false)
         where T : class, IVersioned
     {
-        var minVersion = Math.Max(http.Request.MinVersion(), knownToExist ? 1 : 0);
-        var model = await session.LoadAtLeastAsync<T>(id, minVersion, http.RequestAborted);
+        if (http.Request.MinVersion() is not { } asked)
+        {
+            return Problems.BadRequest(Versions.MinVersionHeader, $"{Versions.MinVersionHeader} must be an ETag a write answered with (\"3\") or its number (3).");
+        }
+
+        if (await session.WaitForTokenAsync<T>(http) is { } problem)
+        {
+            return problem;
+        }
+
+        var minVersion = Math.Max(asked, knownToExist ? 1 : 0);
+        T? model = null;
+        await Until(
+            async ct =>
+            {
+                model = await session.LoadAsync<T>(id, ct);
+                return minVersion <= 0 || model?.Version >= minVersion;
+            },
+            http.RequestAborted);
         if (model is null || (ownerOf is not null && ownerOf(model) != http.User.UserId() && !http.User.IsAdminOrAuditor()))
         {
             return Problems.NotFound(what);
@@ -57,5 +90,33 @@ public static class Consistency
 
         http.Response.SetETag(model.Version);
         return Results.Ok(model);
+    }
+
+    private static async Task<bool> Reached(IDocumentStore store, IEnumerable<ShardName> shards, long position, CancellationToken ct)
+    {
+        foreach (var shard in shards)
+        {
+            if (await store.Advanced.ProjectionProgressFor(shard, token: ct) < position)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Asks again until the condition holds or the wait is over. The daemon projects a commit within
+    /// milliseconds, so the first looks come close together; a slower catch-up is asked about less often.
+    /// </summary>
+    private static async Task Until(Func<CancellationToken, Task<bool>> condition, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow + DefaultWait;
+        var pause = TimeSpan.FromMilliseconds(2);
+        while (!await condition(ct) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(pause, ct);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 1.5, 100));
+        }
     }
 }

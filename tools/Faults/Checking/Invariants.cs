@@ -1,3 +1,5 @@
+using Shop.Faults.Workload;
+
 namespace Shop.Faults.Checking;
 
 /// <summary>One broken promise: which rule, about what, and what was seen.</summary>
@@ -27,6 +29,11 @@ public static class Invariants
     ];
 
     public static IReadOnlyList<Violation> Check(History history) => [.. All.SelectMany(rule => rule(history))];
+
+    /// <summary>A write made right after the heal shows in its read model within <see cref="FreshnessProbes.Bound"/>, in every service.</summary>
+    public static IEnumerable<Violation> FreshAfterHeal(IEnumerable<FreshnessProbe> probes) =>
+        probes.Where(p => p.Problem is not null || p.Seconds is null || p.Seconds > FreshnessProbes.Bound.TotalSeconds)
+            .Select(p => new Violation("fresh-after-heal", $"{p.Service}: {p.Write}", p.Problem ?? $"visible after {p.Seconds} s"));
 
     /// <summary>Every order the shop answered 201 (created) or 202 (checked out) for exists, and is checked out when 202 said so.</summary>
     public static IEnumerable<Violation> AcceptedOrdersKept(History h)

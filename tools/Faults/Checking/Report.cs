@@ -1,3 +1,5 @@
+using Shop.Faults.Workload;
+
 namespace Shop.Faults.Checking;
 
 /// <summary>The checker's verdict on a run, in the shape of Jepsen's results: valid or not, counts, and every violation.</summary>
@@ -11,11 +13,12 @@ public sealed record Report(
     double? AllTerminalAfterSeconds,
     double? DrainedAfterSeconds,
     IReadOnlyDictionary<string, int> CancelledBecause,
+    IReadOnlyList<FreshnessProbe> Freshness,
     IReadOnlyList<Violation> Violations)
 {
-    public static Report Of(History history)
+    public static Report Of(History history, IReadOnlyList<FreshnessProbe> freshness)
     {
-        var violations = Invariants.Check(history);
+        var violations = Invariants.Check(history).Concat(Invariants.FreshAfterHeal(freshness)).ToList();
         // Counts are about this run's orders; the rules judge every order the shop holds.
         var ours = history.Requests.Where(r => r.OrderId is not null).Select(r => r.OrderId!.Value).ToHashSet();
         var orders = history.Orders().Where(o => ours.Contains(o.Key)).Select(o => o.Value).Where(events => events.Any(e => e.Type == "order_checked_out")).ToList();
@@ -31,6 +34,7 @@ public sealed record Report(
             lastTerminal is { } last ? Math.Max(0, Math.Round((last - history.Quiet).TotalSeconds, 1)) : null,
             history.Drained is { } drained ? Math.Max(0, Math.Round((drained - history.Quiet).TotalSeconds, 1)) : null,
             orders.SelectMany(events => events.Where(e => e.Type == "order_cancelled").Take(1)).GroupBy(e => e.Text("reason").Split(':')[0]).ToDictionary(g => g.Key, g => g.Count()),
+            freshness,
             violations);
     }
 }

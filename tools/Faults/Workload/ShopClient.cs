@@ -75,9 +75,12 @@ public sealed class ShopClient(HttpClient http, RequestLog log, Guid customerId,
         }
     }
 
-    private HttpRequestMessage Request(string path, object body)
+    private HttpRequestMessage Request(string path, object body) => Request(HttpMethod.Post, path, body);
+
+    /// <summary>A request as this client, outside the recorded history.</summary>
+    public HttpRequestMessage Request(HttpMethod method, string path, object? body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return request;
     }

@@ -17,6 +17,9 @@ public sealed class Workload(WorkloadSettings settings, RequestLog log)
     private readonly Random _random = new(settings.Checkouts);
     private readonly string _run = $"{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
 
+    /// <summary>The writes that check, after the heal, that every read model follows again; ready once set-up is done.</summary>
+    public FreshnessProbes? Probes { get; private set; }
+
     public async Task RunAsync(Func<TimeSpan, Task> onFlowsStarted, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = settings.Gateway, Timeout = TimeSpan.FromSeconds(10) };
@@ -46,6 +49,7 @@ public sealed class Workload(WorkloadSettings settings, RequestLog log)
         var keyed = customers[^1];
         customers.RemoveAt(customers.Count - 1);
 
+        Probes = new FreshnessProbes(http, admin, customers[0], plenty[0]);
         var flows = new List<Task>();
         var gap = settings.Duration / settings.Checkouts;
         var faultTask = onFlowsStarted(settings.Duration);
