@@ -59,6 +59,7 @@ public static class MartenWolverineExtensions
             marten.ApplyAllDatabaseChangesOnStartup();
         }
 
+        builder.Services.AddEventAppendWakeup(settings);
         builder.Services.AddHttpContextAccessor();
         builder.Services.ConfigureMarten((services, opts) =>
             opts.Listeners.Add(new ConsistencyTokenListener(service.Name, services.GetRequiredService<IHttpContextAccessor>())));
