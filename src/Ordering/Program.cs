@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Shop.Contracts;
 using Shop.Contracts.Inventory;
 using Shop.Contracts.Payments;
+using Shop.Contracts.Users;
 using Shop.Ordering.Catalog;
 using Shop.Ordering.Customers;
 using Shop.Ordering.Fulfilment;
@@ -9,6 +10,7 @@ using Shop.Ordering.Orders;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Downstream;
 using Shop.ServiceDefaults.Hosting;
+using Shop.ServiceDefaults.Security;
 using Wolverine.RabbitMQ;
 using Integration = Shop.Contracts.Orders;
 
@@ -23,12 +25,20 @@ builder.AddServiceDefaults(new ShopService
         // "My orders" is a query over the order details, by customer.
         opts.Schema.For<OrderDetails>().Index(x => x.CustomerId);
         opts.Schema.For<OrderFulfilment>();
+        opts.Schema.For<CustomerAccount>();
     },
     Wolverine = opts =>
     {
         // Typed HTTP clients come from factory lambdas, which Wolverine's generated code cannot inline.
         opts.CodeGeneration.AlwaysUseServiceLocationFor<Pricing>();
         opts.ListenToRabbitQueue(Queues.Ordering);
+        // Whether a customer may order, known from Identity's own events rather than asked per request.
+        opts.ListenToRabbitQueue("ordering.users", q =>
+        {
+            q.BindExchange(Exchanges.Users, UserTopics.Registered);
+            q.BindExchange(Exchanges.Users, UserTopics.Deactivated);
+            q.BindExchange(Exchanges.Users, UserTopics.Reactivated);
+        });
         opts.PublishMessage<ReserveStock>().ToRabbitQueue(Queues.Inventory);
         opts.PublishMessage<ReleaseStock>().ToRabbitQueue(Queues.Inventory);
         opts.PublishMessage<CommitStock>().ToRabbitQueue(Queues.Inventory);
@@ -41,7 +51,7 @@ builder.AddServiceDefaults(new ShopService
     },
 });
 builder.Services.AddDownstreamClient<CatalogClient>(builder.Configuration, "inventory", "http://127.0.0.1:3003");
-builder.Services.AddDownstreamClient<CustomerDirectory>(builder.Configuration, "identity", "http://127.0.0.1:3001");
+builder.Services.AddSingleton<IAccountStatus, LocalAccountStatus>();
 builder.Services.AddScoped<Pricing>();
 builder.Services.AddSingleton(FulfilmentSettings.From(builder.Configuration));
 builder.Services.AddAuditedStream<Order>("orders", "order", order => order.CustomerId);

@@ -47,33 +47,3 @@ public sealed class InventoryDouble : IAsyncDisposable
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
-/// <summary>Identity's status endpoint, served over real HTTP: every user is active unless told otherwise.</summary>
-public sealed class IdentityDouble : IAsyncDisposable
-{
-    private readonly ConcurrentDictionary<Guid, bool> _inactive = new();
-    private StubHttpService _server = null!;
-
-    public Faults Faults { get; } = new();
-
-    public Uri Address => _server.Address;
-
-    public static async Task<IdentityDouble> StartAsync()
-    {
-        var double_ = new IdentityDouble();
-        double_._server = await StubHttpService.StartAsync(app => app.MapGet("/users/{id:guid}/status", async (Guid id, HttpContext http) =>
-        {
-            if (await double_.Faults.PlayAsync(id, http))
-            {
-                return Results.Empty;
-            }
-
-            var authorized = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal);
-            return authorized ? Results.Ok(new { id, active = !double_._inactive.ContainsKey(id) }) : Results.Unauthorized();
-        }));
-        return double_;
-    }
-
-    public void Deactivate(Guid userId) => _inactive[userId] = true;
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-}

@@ -9,25 +9,23 @@ using Shop.Testing;
 namespace Shop.Ordering.Tests;
 
 /// <summary>
-/// One Ordering host for the run, on its own schema and real PostgreSQL; Inventory and Identity
-/// are stood in for by real HTTP servers on loopback that can fail, hang or drop connections.
+/// One Ordering host for the run, on its own schema and real PostgreSQL; Inventory is stood in for
+/// by a real HTTP server on loopback that can fail, hang or drop connections. Identity is not
+/// called at all: whether a customer may order comes from Identity's events.
 /// </summary>
 public sealed class OrderingFixture : IAsyncLifetime
 {
     public const string Schema = "ordering_tests";
 
-    public TestTokens Tokens { get; } = new();
+    public TestTokens Tokens { get; } = new() { StandsInForAccountStatus = false };
 
     public InventoryDouble Inventory { get; private set; } = null!;
-
-    public IdentityDouble Identity { get; private set; } = null!;
 
     public IAlbaHost Host { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         Inventory = await InventoryDouble.StartAsync();
-        Identity = await IdentityDouble.StartAsync();
         Host = await StartAsync(Schema);
         await Host.ResetAllMartenDataAsync();
     }
@@ -36,14 +34,12 @@ public sealed class OrderingFixture : IAsyncLifetime
     {
         await Host.DisposeAsync();
         await Inventory.DisposeAsync();
-        await Identity.DisposeAsync();
     }
 
-    /// <summary>Ordering on <paramref name="schema"/>, with Inventory and Identity played by the doubles.</summary>
+    /// <summary>Ordering on <paramref name="schema"/>, with Inventory played by the double.</summary>
     public Task<IAlbaHost> StartAsync(string schema) => TestHosts.StartAsync<Program>(schema, Tokens, adjust: x =>
     {
         x.UseSetting("Services:inventory:http:0", Inventory.Address.ToString());
-        x.UseSetting("Services:identity:http:0", Identity.Address.ToString());
     });
 
     /// <summary>A customer and the token they call with.</summary>

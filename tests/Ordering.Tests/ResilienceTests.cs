@@ -3,7 +3,7 @@ using Shop.Testing;
 
 namespace Shop.Ordering.Tests;
 
-/// <summary>Inventory and Identity failing, hanging or talking nonsense: the order either succeeds or is untouched.</summary>
+/// <summary>Inventory failing, hanging or talking nonsense: the order either succeeds or is untouched.</summary>
 public class ResilienceTests(OrderingFixture fixture)
 {
     [Fact]
@@ -55,34 +55,6 @@ public class ResilienceTests(OrderingFixture fixture)
         await AddAsync(order.Id, fixture.Inventory.Garbled(), token, 503);
 
         (await fixture.VersionAsync(order.Id)).ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task an_inactive_customer_may_not_order()
-    {
-        var (customer, token) = fixture.Customer();
-        fixture.Identity.Deactivate(customer);
-
-        await fixture.Host.Scenario(s =>
-        {
-            s.Post.Json(new { items = Array.Empty<object>() }).ToUrl("/orders");
-            s.Bearer(token);
-            s.StatusCodeShouldBe(403);
-        });
-    }
-
-    [Fact]
-    public async Task identity_down_is_a_503()
-    {
-        var (customer, token) = fixture.Customer();
-        fixture.Identity.Faults.Down(customer);
-
-        await fixture.Host.Scenario(s =>
-        {
-            s.Post.Json(new { items = Array.Empty<object>() }).ToUrl("/orders");
-            s.Bearer(token);
-            s.StatusCodeShouldBe(503);
-        });
     }
 
     private Task<IScenarioResult> AddAsync(Guid orderId, Guid productId, string token, int expected) => fixture.Host.Scenario(s =>

@@ -42,10 +42,17 @@ public sealed class TestTokens
     /// <summary>Accounts Identity would report deactivated: their tokens are refused.</summary>
     public HashSet<Guid> Deactivated { get; } = [];
 
+    /// <summary>Whether this class answers for Identity's account status (off for a service that keeps its own, as Ordering does).</summary>
+    public bool StandsInForAccountStatus { get; init; } = true;
+
     /// <summary>Makes the service validate tokens against this key (and only this key), with this class standing in for Identity's account status.</summary>
     public void Install(IServiceCollection services)
     {
-        services.Replace(ServiceDescriptor.Singleton<IAccountStatus>(new StandInAccountStatus(this)));
+        if (StandsInForAccountStatus)
+        {
+            services.Replace(ServiceDescriptor.Singleton<IAccountStatus>(new StandInAccountStatus(this)));
+        }
+
         var configuration = new OpenIdConnectConfiguration { Issuer = "shop-identity" };
         configuration.SigningKeys.Add(_key);
         services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>>(

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
-using Shop.ServiceDefaults.Security;
 using Wolverine;
 using Wolverine.Http;
 
@@ -40,11 +39,6 @@ public static class AddItemEndpoint
     public static async Task<IResult> Post(Guid id, AddItem command, ClaimsPrincipal user, IDocumentSession session, Pricing pricing, IMessageBus bus, HttpContext http)
     {
         var ct = http.RequestAborted;
-        if (await pricing.CustomerProblemAsync(user.UserId(), ct) is { } customerProblem)
-        {
-            return customerProblem;
-        }
-
         var priced = await pricing.PriceAsync([(command.ProductId!.Value, command.Quantity!.Value)], _ => "productId", ct);
         if (priced.Problem is not null)
         {

@@ -5,7 +5,6 @@ using Shop.Ordering.Fulfilment;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
-using Shop.ServiceDefaults.Security;
 using Wolverine;
 using Wolverine.Http;
 
@@ -40,13 +39,8 @@ public static class CheckOutEndpoint
     [WolverinePost("/orders/{id}/checkout")]
     [EndpointSummary("Check out: reserve stock and take payment, asynchronously"), ProducesResponseType<OrderResponse>(StatusCodes.Status202Accepted)]
     public static async Task<IResult> Post(
-        Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, Pricing pricing, FulfilmentSettings settings, IMessageBus bus, HttpContext http)
+        Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, FulfilmentSettings settings, IMessageBus bus, HttpContext http)
     {
-        if (await pricing.CustomerProblemAsync(user.UserId(), http.RequestAborted) is { } customerProblem)
-        {
-            return customerProblem;
-        }
-
         var result = await session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), command.PaymentMethod!.Trim()), async (_, submitted) =>
         {
             var (saga, messages) = OrderFulfilment.Begin(submitted, settings);

@@ -38,11 +38,6 @@ public static class CreateOrderEndpoint
     public static async Task<IResult> Post(CreateOrder command, ClaimsPrincipal caller, IDocumentSession session, Pricing pricing, HttpContext http)
     {
         var ct = http.RequestAborted;
-        if (await pricing.CustomerProblemAsync(caller.UserId(), ct) is { } customerProblem)
-        {
-            return customerProblem;
-        }
-
         var items = (command.Items ?? []).Select(i => (i.ProductId!.Value, i.Quantity!.Value)).ToList();
         var priced = await pricing.PriceAsync(items, i => $"items[{i}].productId", ct);
         if (priced.Problem is not null)

@@ -1,25 +1,16 @@
 using Shop.Ordering.Catalog;
-using Shop.Ordering.Customers;
 using Shop.ServiceDefaults.Http;
 
 namespace Shop.Ordering.Orders;
 
 /// <summary>
 /// Turns what a client asks for (product ids and quantities) into order lines named and priced by
-/// the catalog, and checks the customer may order at all. Anything the other services cannot
-/// answer is a 503 before a single event is written.
+/// the catalog. When the catalog cannot answer it is a 503 before a single event is written.
+/// (Whether the customer may order at all is settled with the token: <c>LocalAccountStatus</c>.)
 /// </summary>
-public sealed class Pricing(CatalogClient catalog, CustomerDirectory customers)
+public sealed class Pricing(CatalogClient catalog)
 {
     public sealed record Outcome(IReadOnlyList<(OrderLine Line, string Currency)> Lines, IResult? Problem);
-
-    public async Task<IResult?> CustomerProblemAsync(Guid customerId, CancellationToken ct) =>
-        await customers.StandingAsync(customerId, ct) switch
-        {
-            CustomerStanding.Active => null,
-            CustomerStanding.Inactive => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "The account is not active."),
-            _ => Unavailable("Identity"),
-        };
 
     /// <summary>Prices each (product, quantity); <paramref name="field"/> names where a bad product sits in the request.</summary>
     public async Task<Outcome> PriceAsync(IReadOnlyList<(Guid ProductId, int Quantity)> items, Func<int, string> field, CancellationToken ct)
