@@ -155,6 +155,11 @@ main() {
   if [ ${#faults[@]} -eq 0 ]; then
     if [ -n "$quick" ]; then faults=("${quick_faults[@]}"); else faults=("${all_faults[@]}"); fi
   fi
+  # The broker partition drops packets with nftables.
+  if [[ " ${faults[*]} " == *" partition-"* ]] && ! command -v nft >/dev/null; then
+    log "installing nftables from the OS packages"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null || die "apt-get install nftables failed (needs root)"
+  fi
   trap stop_shop EXIT
   start_shop
   local tool="$root/tools/Faults/bin/${SHOP_CONFIGURATION:-Release}/net10.0/Shop.Faults.dll" failed=0 fault

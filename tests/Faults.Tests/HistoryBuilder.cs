@@ -19,6 +19,8 @@ public sealed class HistoryBuilder
 
     public List<Backlog> Backlogs { get; } = [];
 
+    public List<DeadLetter> DeadLetters { get; } = [];
+
     public Func<History, History> Spoil { get; set; } = h => h;
 
     public DateTimeOffset? Drained { get; set; } = Quiet.AddSeconds(2);
@@ -100,7 +102,7 @@ public sealed class HistoryBuilder
     /// <summary>The history, with read models folded from the events (so they agree) unless spoiled afterwards.</summary>
     public History Build()
     {
-        var history = new History(_events, Requests, Reservations, [], [.. Backlogs.DefaultIfEmpty(new Backlog("ordering", 0, 0, 0))], Quiet, Drained);
+        var history = new History(_events, Requests, Reservations, [], [.. Backlogs.DefaultIfEmpty(new Backlog("ordering", 0, 0))], DeadLetters, Quiet, Drained);
         return Spoil(history with { ReadModels = ReadModels(history) });
     }
 

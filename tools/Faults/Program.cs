@@ -15,6 +15,7 @@ await using var database = NpgsqlDataSource.Create(connection);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(15));
 var scripts = new Scripts(Environment.GetEnvironmentVariable("SHOP_ROOT") ?? ".");
 var broker = new BrokerQueues(scripts);
+var deadLetters = new DeadLetters(database, HistoryReader.Services);
 
 switch (args.FirstOrDefault())
 {
@@ -22,7 +23,7 @@ switch (args.FirstOrDefault())
         return await RunAsync();
     case "check":
         var requests = RequestLog.Read(options["requests"]);
-        return Verdict(Report.Of(await new HistoryReader(database, broker).ReadAsync(requests, DateTimeOffset.Parse(options["quiet"], System.Globalization.CultureInfo.InvariantCulture), cancel.Token), []), null);
+        return Verdict(Report.Of(await new HistoryReader(database, broker, deadLetters).ReadAsync(requests, DateTimeOffset.Parse(options["quiet"], System.Globalization.CultureInfo.InvariantCulture), [], cancel.Token), []), null);
     default:
         Console.Error.WriteLine("usage: Shop.Faults run --fault <name> [--checkouts N] [--seconds S] [--hold S] [--out DIR] | check --requests FILE --quiet TIME");
         return 2;
@@ -43,6 +44,7 @@ async Task<int> RunAsync()
     using var log = new RequestLog(Path.Combine(output, $"{fault}.requests.ndjson"));
     var healed = DateTimeOffset.MinValue;
     var injectedAfter = TimeSpan.Zero;
+    var before = await deadLetters.ReadAsync(cancel.Token);
     var workload = new Workload(settings, log);
     IReadOnlyList<FreshnessProbe> freshness = [];
 
@@ -61,7 +63,7 @@ async Task<int> RunAsync()
 
     await workload.RunAsync(FaultAsync, cancel.Token);
     var quiet = healed > DateTimeOffset.UtcNow ? healed : DateTimeOffset.UtcNow;
-    var report = Report.Of(await new HistoryReader(database, broker).ReadAsync(log.All, quiet, cancel.Token), freshness);
+    var report = Report.Of(await new HistoryReader(database, broker, deadLetters).ReadAsync(log.All, quiet, before, cancel.Token), freshness);
     var run = new { fault, checkouts = settings.Checkouts, injectedAfterSeconds = Math.Round(injectedAfter.TotalSeconds, 1), heldSeconds = hold.TotalSeconds, quiet, report };
     await File.WriteAllTextAsync(Path.Combine(output, $"{fault}.report.json"), JsonSerializer.Serialize(run, RequestLog.Json), cancel.Token);
     return Verdict(report, run);

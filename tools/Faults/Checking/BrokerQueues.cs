@@ -15,15 +15,14 @@ public sealed class BrokerQueues(Scripts scripts)
     public async Task<IReadOnlyList<Backlog>> ReadAsync(CancellationToken ct) =>
         Parse(await scripts.RunAsync("infra.sh", ["ctl", "list_queues", "--quiet", "--no-table-headers", "name", "messages"], ct));
 
-    /// <summary>One backlog per non-empty queue: the dead-letter queue's messages count as dead letters, any other queue's as incoming.</summary>
+    /// <summary>One backlog of incoming messages per non-empty queue; the dead-letter queue's messages are <see cref="DeadLetters"/>' business.</summary>
     public static IReadOnlyList<Backlog> Parse(string listQueuesOutput) =>
     [
         .. listQueuesOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))
             .Where(columns => columns.Length == 2 && int.TryParse(columns[1], CultureInfo.InvariantCulture, out var count) && count > 0)
             .Select(columns => (Queue: columns[0], Messages: int.Parse(columns[1], CultureInfo.InvariantCulture)))
-            .Select(q => q.Queue == DeadLetterQueue
-                ? new Backlog($"broker queue {q.Queue}", 0, 0, q.Messages)
-                : new Backlog($"broker queue {q.Queue}", 0, q.Messages, 0)),
+            .Where(q => q.Queue != DeadLetterQueue)
+            .Select(q => new Backlog($"broker queue {q.Queue}", 0, q.Messages)),
     ];
 }

@@ -43,7 +43,7 @@ public sealed record RecordedRequest(
 /// letters), or in a broker queue (its messages count as incoming, or as dead letters in the
 /// dead-letter queue). <paramref name="Place"/> names the service or the queue.
 /// </summary>
-public sealed record Backlog(string Place, int Outgoing, int Incoming, int DeadLetters);
+public sealed record Backlog(string Place, int Outgoing, int Incoming);
 
 /// <summary>A read model's row as the async daemon left it, and the stream it folds.</summary>
 public sealed record ReadModelRow(string Service, string Model, Guid Id, JsonElement Document);
@@ -59,6 +59,7 @@ public sealed record History(
     IReadOnlyDictionary<Guid, string> Reservations,
     IReadOnlyList<ReadModelRow> ReadModels,
     IReadOnlyList<Backlog> Backlogs,
+    IReadOnlyList<DeadLetter> DeadLetters,
     DateTimeOffset Quiet,
     DateTimeOffset? Drained)
 {

@@ -9,7 +9,7 @@ namespace Shop.Faults.Checking;
 /// broker queue is empty and every async projection has caught up, then takes the events,
 /// decisions, read models and backlogs as they are.
 /// </summary>
-public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker)
+public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker, DeadLetters deadLetters)
 {
     public static readonly string[] Services = ["ordering", "inventory", "payments", "notifications"];
 
@@ -20,7 +20,8 @@ public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker
         ("payments", "payment", "mt_doc_paymentview"),
     ];
 
-    public async Task<History> ReadAsync(IReadOnlyList<RecordedRequest> requests, DateTimeOffset quiet, CancellationToken ct)
+    /// <param name="before">The dead letters there were before the run: not this run's to answer for.</param>
+    public async Task<History> ReadAsync(IReadOnlyList<RecordedRequest> requests, DateTimeOffset quiet, IReadOnlyList<DeadLetter> before, CancellationToken ct)
     {
         var deadline = Max(quiet, DateTimeOffset.UtcNow) + Invariants.TerminalWithin + TimeSpan.FromSeconds(15);
         DateTimeOffset? drained = null;
@@ -45,7 +46,9 @@ public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker
             var settled = drained is not null && await AllTerminalAsync(ct) && await ProjectionsCaughtUpAsync(ct);
             if (settled || DateTimeOffset.UtcNow > deadline)
             {
-                return new History(await EventsAsync(ct), requests, await ReservationsAsync(ct), await ReadModelsAsync(ct), backlogs, quiet, drained);
+                var known = before.Select(l => (l.Place, l.Id)).ToHashSet();
+                var added = (await deadLetters.ReadAsync(ct)).Where(l => !known.Contains((l.Place, l.Id))).ToList();
+                return new History(await EventsAsync(ct), requests, await ReservationsAsync(ct), await ReadModelsAsync(ct), backlogs, added, quiet, drained);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
@@ -105,13 +108,12 @@ public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker
             // Scheduled rows are saga timeouts still waiting for their time: not a backlog.
             var counts = await database.CreateCommand($"""
                 select (select count(*) from {service}.wolverine_outgoing_envelopes)::int,
-                       (select count(*) from {service}.wolverine_incoming_envelopes where status = 'Incoming')::int,
-                       (select count(*) from {service}.wolverine_dead_letters)::int + (select count(*) from {service}.mt_doc_deadletterevent)::int
+                       (select count(*) from {service}.wolverine_incoming_envelopes where status = 'Incoming')::int
                 """).ExecuteReaderAsync(ct);
             await using (counts)
             {
                 await counts.ReadAsync(ct);
-                backlogs.Add(new Backlog(service, counts.GetInt32(0), counts.GetInt32(1), counts.GetInt32(2)));
+                backlogs.Add(new Backlog(service, counts.GetInt32(0), counts.GetInt32(1)));
             }
         }
 

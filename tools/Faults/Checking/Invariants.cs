@@ -238,9 +238,9 @@ public static class Invariants
             }
         }
 
-        foreach (var backlog in h.Backlogs.Where(b => b.DeadLetters > 0))
+        foreach (var letter in h.DeadLetters)
         {
-            yield return new("saga-messages-handled", backlog.Place, $"{backlog.DeadLetters} dead-lettered message(s)");
+            yield return new("saga-messages-handled", $"{letter.Place}: {letter.Name}", $"dead-lettered: {letter.Reason}");
         }
     }
 

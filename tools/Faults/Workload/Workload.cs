@@ -48,8 +48,10 @@ public sealed class Workload(WorkloadSettings settings, RequestLog log)
 
         var keyed = customers[^1];
         customers.RemoveAt(customers.Count - 1);
+        // The probes' customer has a checkout budget of its own at the gateway.
+        var prober = await SetUpAsync(() => CustomerAsync(http, $"fault-{_run}-probe@shop.local", ct), ct);
 
-        Probes = new FreshnessProbes(http, admin, customers[0], plenty[0]);
+        Probes = new FreshnessProbes(http, admin, prober, plenty[0]);
         var flows = new List<Task>();
         var gap = settings.Duration / settings.Checkouts;
         var faultTask = onFlowsStarted(settings.Duration);
