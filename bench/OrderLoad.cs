@@ -20,6 +20,9 @@ public sealed record OrderResults(
     double SteadyOrdersPerSecond,
     Latency CheckoutToConfirmed,
     Latency ProjectionLag,
+    Latency ReadYourWriteIdle,
+    Latency ReadYourWriteLoaded,
+    long GapSkips,
     int Failed,
     IReadOnlyList<string> FirstErrors,
     IReadOnlyDictionary<string, long> PeakResidentKiB,
@@ -65,6 +68,10 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
         }));
         Console.WriteLine($"  {products.Count} products, {tokens.Length} customers ready");
 
+        // Read-your-write on the idle shop, before any load: the delay a lone client sees.
+        var readYourWriteIdle = await ProbeReadYourWriteAsync(tokens[0], products[0], sizes.StepDuration);
+        var skipsBefore = await GapSkipsAsync();
+
         using var sampling = new CancellationTokenSource();
         var sampler = SampleMemoryAsync(sampling.Token);
         var origin = DateTimeOffset.UtcNow;
@@ -102,8 +109,11 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
         var target = Math.Max(0.5, 0.7 * saturation);
         var steady = SteadyAsync(api, tokens, products, target);
         var lag = ProbeLagAsync(tokens[0], products[0], sizes.SteadyDuration);
+        var readYourWrite = ProbeReadYourWriteAsync(tokens[^1], products[0], sizes.SteadyDuration);
         var latencies = await steady;
         var lags = await lag;
+        var readYourWriteLoaded = await readYourWrite;
+        var gapSkips = await GapSkipsAsync() - skipsBefore;
         await sampling.CancelAsync();
         await sampler;
 
@@ -119,6 +129,9 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
             latencies.Count / sizes.SteadyDuration.TotalSeconds,
             Latency.Of(latencies),
             Latency.Of(lags),
+            Latency.Of(readYourWriteIdle),
+            Latency.Of(readYourWriteLoaded),
+            gapSkips,
             failed,
             [.. errors.Take(5)],
             peakResident,
@@ -241,6 +254,38 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
         }
 
         return lags;
+    }
+
+    /// <summary>
+    /// Creates an order straight on Ordering and reads it back once with its ETag as X-Min-Version, as a
+    /// client reads its own write: the time from the write's answer to the read's. One probe at a time.
+    /// </summary>
+    private static async Task<List<double>> ProbeReadYourWriteAsync(string token, Guid product, TimeSpan duration)
+    {
+        var api = new ShopApi(ShopApi.Client(ShopApi.Ordering));
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            var order = await api.CreateOrderAsync(token, product);
+            var written = Stopwatch.GetTimestamp();
+            await api.ReadOwnOrderAsync(token, order);
+            latencies.Add(Stopwatch.GetElapsedTime(written).TotalMilliseconds);
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        return latencies;
+    }
+
+    /// <summary>Holes in the event sequence the daemons skipped, over every service (Marten records each in mt_high_water_skips).</summary>
+    private async Task<long> GapSkipsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select coalesce(sum((xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.mt_high_water_skips', table_schema), false, true, '')))[1]::text::bigint), 0) from information_schema.tables where table_name = 'mt_high_water_skips'",
+            connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task SampleMemoryAsync(CancellationToken stop)

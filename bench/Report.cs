@@ -87,6 +87,9 @@ public static class Report
                 Inv($"raw scan {r.Rebuild.ScanEventsPerSecond:F0} events/s ({r.Rebuild.ScanSeconds:F1} s)"), Ratio(r.Rebuild.RebuildEventsPerSecond, r.Rebuild.ScanEventsPerSecond),
             ],
             ["projection lag under load", Inv($"p99 {o.ProjectionLag.P99:F0} ms (p50 {o.ProjectionLag.P50:F0} ms)"), "", ""],
+            ["read-your-write (X-Min-Version), idle", Inv($"p99 {o.ReadYourWriteIdle.P99:F0} ms (p50 {o.ReadYourWriteIdle.P50:F0} ms)"), "", ""],
+            [Inv($"read-your-write at {o.TargetOrdersPerSecond:F1} orders/s (70%)"), Inv($"p99 {o.ReadYourWriteLoaded.P99:F0} ms (p50 {o.ReadYourWriteLoaded.P50:F0} ms)"), "", ""],
+            ["sequence holes skipped during the order load", Inv($"{o.GapSkips}"), "", ""],
             [
                 "GET /api/products", Inv($"gateway {gateway.RequestsPerSecond:F0} req/s, p99 {gateway.P99Ms:F1} ms"),
                 Inv($"Inventory direct {direct.RequestsPerSecond:F0} req/s, p99 {direct.P99Ms:F1} ms"), Ratio(gateway.RequestsPerSecond, direct.RequestsPerSecond),
@@ -180,6 +183,9 @@ public static class Report
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
             $"While the orders ran at 70% of saturation, a probe created an order straight on Ordering (its first event committed when the 201 arrives) and read it back every 5 ms until the async `OrderDetails` projection had written it, one probe at a time: p50 {o.ProjectionLag.P50:F0} ms, p95 {o.ProjectionLag.P95:F0} ms, p99 {o.ProjectionLag.P99:F0} ms, max {o.ProjectionLag.Max:F0} ms over {o.ProjectionLag.Count} probes.");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Read-your-write, as a client does it: an order created straight on Ordering, then one `GET` with the creation's ETag as `X-Min-Version`, which waits until the projection has it; the time from the 201 to the 200. On the idle shop (before the load): p50 {o.ReadYourWriteIdle.P50:F0} ms, p99 {o.ReadYourWriteIdle.P99:F0} ms over {o.ReadYourWriteIdle.Count} probes. Beside the lag probe at 70%: p50 {o.ReadYourWriteLoaded.P50:F0} ms, p99 {o.ReadYourWriteLoaded.P99:F0} ms over {o.ReadYourWriteLoaded.Count} probes. The daemons skipped {o.GapSkips} hole(s) in the event sequence during the order load (rows added to every service's `mt_high_water_skips`).");
         md.AppendLine();
         md.AppendLine("## Gateway overhead");
         md.AppendLine();

@@ -61,6 +61,16 @@ public sealed class ShopApi(HttpClient http)
         await EnsureAsync(response);
     }
 
+    /// <summary>Reads the order as a client reads its own write: with the ETag its creation answered ("1") as X-Min-Version.</summary>
+    public async Task ReadOwnOrderAsync(string token, Guid orderId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"orders/{orderId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("X-Min-Version", "\"1\"");
+        using var response = await http.SendAsync(request);
+        await EnsureAsync(response);
+    }
+
     /// <summary>The order's read model, or null while the projection has not written it yet.</summary>
     public async Task<OrderSeen?> OrderAsync(string token, Guid orderId)
     {
