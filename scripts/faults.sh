@@ -22,7 +22,7 @@ export SHOP_AUDITOR_CONNECTION="${SHOP_AUDITOR_CONNECTION:-Host=127.0.0.1;Port=$
 # Short saga timeouts so a run sees timeouts and late replies in seconds; slow cards outlast the
 # payment timeout on purpose (their captures arrive late and must be refunded).
 export Ordering__PaymentTimeoutSeconds=10 Ordering__ReservationTimeoutSeconds=10 Payments__SlowCardDelaySeconds=12
-export RateLimits__PerMinute=100000 RateLimits__TokenPerMinute=10000 SHOP_TRACE_VIEWER=off SHOP_ROOT="$root"
+export RateLimits__PerMinute=100000 RateLimits__TokenPerMinute=10000 RateLimits__CheckoutPerMinute=10000 SHOP_TRACE_VIEWER=off SHOP_ROOT="$root"
 
 run="$SHOP_DATA_DIR/run"
 results="$SHOP_DATA_DIR/results"

@@ -62,6 +62,8 @@ async Task<int> RunAsync()
     }
 
     await workload.RunAsync(FaultAsync, cancel.Token);
+    // The connections the checker pooled before the fault may not have survived it (a database restart, terminated sessions).
+    database.Clear();
     var quiet = healed > DateTimeOffset.UtcNow ? healed : DateTimeOffset.UtcNow;
     var report = Report.Of(await new HistoryReader(database, broker, deadLetters).ReadAsync(log.All, quiet, before, cancel.Token), freshness);
     var run = new { fault, checkouts = settings.Checkouts, injectedAfterSeconds = Math.Round(injectedAfter.TotalSeconds, 1), heldSeconds = hold.TotalSeconds, quiet, report };
