@@ -9,6 +9,12 @@
 #                   projection rebuild), then let the supervisor start it again
 #   run.sh audit-verify
 #                   verify every service's event chain and signed checkpoints; non-zero if any fails
+#   run.sh status   every service (port, pid, ready, restarts) and the infrastructure
+#   run.sh logs [Service]
+#                   follow one service's log, or all of them
+#   run.sh cli <Service> <command...>
+#                   the service's operator command line, run from the built output (no SDK needed)
+#                   with the settings the running service has (its database role, keys, broker)
 # SHOP_SKIP_BUILD=1 runs what is already built; SHOP_KEEP_INFRA=1 leaves PostgreSQL and RabbitMQ
 # running at stop; SHOP_TRACE_VIEWER=off starts no trace viewer (and exports no traces unless
 # OTEL_EXPORTER_OTLP_ENDPOINT is set).
@@ -226,6 +232,59 @@ INFO
   wait
 }
 
+# The service whose name matches, ignoring case ("ordering" is Ordering).
+service_named() {
+  local entry candidate
+  for entry in "${services[@]}"; do
+    candidate=${entry%%:*}
+    [ "${candidate,,}" = "${1,,}" ] || continue
+    echo "$candidate"
+    return 0
+  done
+  die "unknown service $1 (one of: ${services[*]%%:*})"
+}
+
+status() {
+  local entry name port pid ready restarts
+  printf '%-14s %-6s %-8s %-6s %s\n' service port pid ready restarts
+  for entry in "${services[@]}"; do
+    name=${entry%%:*} port=${entry##*:} pid=- ready=no
+    if [ -f "$run/$name.pid" ] && kill -0 "$(cat "$run/$name.pid")" 2>/dev/null; then pid=$(cat "$run/$name.pid"); fi
+    if curl -sf -m 2 "http://127.0.0.1:$port/health/ready" >/dev/null; then ready=yes; fi
+    restarts=$(grep -c " $name exited" "$logs/supervisor.log" 2>/dev/null || true)
+    printf '%-14s %-6s %-8s %-6s %s\n' "$name" "$port" "$pid" "$ready" "${restarts:-0}"
+  done
+  "$root/scripts/infra.sh" status
+}
+
+follow_logs() {
+  local name
+  if [ -n "${1:-}" ]; then
+    name=$(service_named "$1")
+    tail -n 50 -F "$logs/$name.log"
+  else
+    tail -n 10 -F "$logs"/*.log
+  fi
+}
+
+cli() {
+  local name dll
+  name=$(service_named "${1:?which service?}")
+  shift
+  dll="$root/src/$name/bin/$configuration/net10.0/Shop.$name.dll"
+  [ -f "$dll" ] || die "$name is not built ($dll): run ./shop start once, or dotnet build -c $configuration"
+  service_env
+  if with_roles && [[ "${1:-}" == db-* ]]; then
+    # Schema commands run as the schema's owner role; every other command as the service itself runs.
+    export ConnectionStrings__Postgres
+    ConnectionStrings__Postgres="$(pg_connection "shop_${name,,}_owner")"
+  else
+    as_service "$name"
+  fi
+  cd "$(dirname "$dll")"
+  exec dotnet "$dll" "$@"
+}
+
 # Runs each service's own `audit verify` (built first if it is not): one JSON line per service.
 audit_verify() {
   local failed=0 entry name dll
@@ -250,5 +309,8 @@ case "${1:-start}" in
   pause) pause "${2:-}" ;;
   resume) resume "${2:-}" ;;
   audit-verify) mkdir -p "$run" && audit_verify ;;
-  *) die "usage: run.sh start|stop|pause <Service>|resume <Service>|audit-verify" ;;
+  status) status ;;
+  logs) follow_logs "${2:-}" ;;
+  cli) shift; cli "$@" ;;
+  *) die "usage: run.sh start|stop|pause <Service>|resume <Service>|audit-verify|status|logs [Service]|cli <Service> <command...>" ;;
 esac
