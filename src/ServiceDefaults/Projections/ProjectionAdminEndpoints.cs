@@ -13,7 +13,8 @@ using Wolverine.Runtime.Agents;
 
 namespace Shop.ServiceDefaults.Projections;
 
-public sealed record ShardProgress(string Projection, string Shard, long Sequence, long Lag);
+/// <summary>One shard's position, how many events it is behind the high-water mark, and (from the last lag sample) how old its oldest unprojected event is and whether it is stalled.</summary>
+public sealed record ShardProgress(string Projection, string Shard, long Sequence, long Lag, double SecondsBehind, bool Stalled);
 
 public sealed record ProjectionStatus(long EventCount, long HighestSequence, long HighWaterMark, IReadOnlyList<ShardProgress> Shards);
 
@@ -34,8 +35,9 @@ public static class ProjectionAdminEndpoints
         return endpoints;
     }
 
-    public static async Task<ProjectionStatus> StatusAsync(IDocumentStore store, CancellationToken ct)
+    public static async Task<ProjectionStatus> StatusAsync(IDocumentStore store, ProjectionLagMonitor lag, CancellationToken ct)
     {
+        var sampled = lag.Latest.Shards.ToDictionary(s => s.Shard);
         var stats = await store.Advanced.FetchEventStoreStatistics(token: ct);
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
         var byShard = progress.ToDictionary(p => p.ShardName, p => p.Sequence);
@@ -47,7 +49,9 @@ public static class ProjectionAdminEndpoints
                 s.Name,
                 s.Identity,
                 byShard.GetValueOrDefault(s.Identity),
-                Math.Max(0, highWaterMark - byShard.GetValueOrDefault(s.Identity))))
+                Math.Max(0, highWaterMark - byShard.GetValueOrDefault(s.Identity)),
+                sampled.GetValueOrDefault(s.Identity)?.SecondsBehind ?? 0,
+                sampled.GetValueOrDefault(s.Identity)?.Stalled ?? false))
             .OrderBy(s => s.Shard)
             .ToList();
         return new ProjectionStatus(stats.EventCount, stats.EventSequenceNumber, highWaterMark, shards);
