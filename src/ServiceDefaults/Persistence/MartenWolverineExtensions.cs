@@ -91,7 +91,9 @@ public static class MartenWolverineExtensions
             opts.Durability.HealthCheckPollingTime = 2.Seconds();
             opts.Durability.StaleNodeTimeout = DeliveryGuarantees.CrashedNodeTimeout;
             opts.Durability.OutboxStaleTime = DeliveryGuarantees.StuckOutboxRow;
-            opts.Durability.AssignmentSettlePeriod = 2.Seconds();
+            // No waiting for other nodes to turn up before agents are handed out: after a crash the
+            // restarted node is alone, and its projections waited for nobody (1.5 s instead of 3.5 s).
+            opts.Durability.AssignmentSettlePeriod = TimeSpan.Zero;
             // An agent moved off a crashed node is held for its new owner for twice this period (a minute
             // by default) before it may be placed again: after a crash the projections waited that long.
             opts.Durability.CheckAssignmentPeriod = 3.Seconds();
