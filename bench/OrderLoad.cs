@@ -235,46 +235,38 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
     /// Appends an order (its first event) straight to Ordering and reads the order back every 5 ms
     /// until the async projection has written it; one probe at a time, a tenth of a second apart.
     /// </summary>
-    private static async Task<List<double>> ProbeLagAsync(string token, Guid product, TimeSpan duration)
-    {
-        var api = new ShopApi(ShopApi.Client(ShopApi.Ordering));
-        var lags = new List<double>();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < duration)
+    private static Task<List<double>> ProbeLagAsync(string token, Guid product, TimeSpan duration) =>
+        ProbeAsync(token, product, duration, async (api, order) =>
         {
-            var order = await api.CreateOrderAsync(token, product);
-            var appended = Stopwatch.GetTimestamp();
             while (await api.OrderAsync(token, order) is null)
             {
                 await Task.Delay(LagPoll);
             }
-
-            lags.Add(Stopwatch.GetElapsedTime(appended).TotalMilliseconds);
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
-
-        return lags;
-    }
+        });
 
     /// <summary>
     /// Creates an order straight on Ordering and reads it back once with its ETag as X-Min-Version, as a
     /// client reads its own write: the time from the write's answer to the read's. One probe at a time.
     /// </summary>
-    private static async Task<List<double>> ProbeReadYourWriteAsync(string token, Guid product, TimeSpan duration)
+    private static Task<List<double>> ProbeReadYourWriteAsync(string token, Guid product, TimeSpan duration) =>
+        ProbeAsync(token, product, duration, (api, order) => api.ReadOwnOrderAsync(token, order));
+
+    /// <summary>Creates an order, times <paramref name="readBack"/> from the 201 on, and again a tenth of a second later, until the time is up.</summary>
+    private static async Task<List<double>> ProbeAsync(string token, Guid product, TimeSpan duration, Func<ShopApi, Guid, Task> readBack)
     {
         var api = new ShopApi(ShopApi.Client(ShopApi.Ordering));
-        var latencies = new List<double>();
+        var milliseconds = new List<double>();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
             var order = await api.CreateOrderAsync(token, product);
             var written = Stopwatch.GetTimestamp();
-            await api.ReadOwnOrderAsync(token, order);
-            latencies.Add(Stopwatch.GetElapsedTime(written).TotalMilliseconds);
+            await readBack(api, order);
+            milliseconds.Add(Stopwatch.GetElapsedTime(written).TotalMilliseconds);
             await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
 
-        return latencies;
+        return milliseconds;
     }
 
     /// <summary>Holes in the event sequence the daemons skipped, over every service (Marten records each in mt_high_water_skips).</summary>

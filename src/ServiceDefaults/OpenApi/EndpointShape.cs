@@ -33,7 +33,7 @@ internal sealed record EndpointShape(
     private bool HasRouteValues => Path.Contains('{', StringComparison.Ordinal);
 
     /// <summary>A change to a resource that exists already, named in the path: it may carry If-Match.</summary>
-    public bool WritesExisting => !IsRead && HasRouteValues && !IsOperation;
+    public bool WritesExisting => Writes && HasRouteValues;
 
     /// <summary>A POST that creates or changes something: a repeat with the same Idempotency-Key has no second effect.</summary>
     public bool Idempotent => Method == HttpMethods.Post && !IsOperation;
@@ -87,7 +87,7 @@ internal sealed record EndpointShape(
             yield return (StatusCodes.Status404NotFound, "Not found, or not the caller's to see.");
         }
 
-        if (!IsRead && !IsOperation)
+        if (Writes)
         {
             yield return (StatusCodes.Status409Conflict, "The change conflicts with the resource's current state: a business rule, a concurrent change, or the same Idempotency-Key still in progress.");
         }
