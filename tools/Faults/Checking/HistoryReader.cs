@@ -105,10 +105,12 @@ public sealed class HistoryReader(NpgsqlDataSource database, BrokerQueues broker
         var backlogs = new List<Backlog>();
         foreach (var service in Services)
         {
-            // Scheduled rows are saga timeouts still waiting for their time: not a backlog.
+            // A scheduled saga timeout (the *TimedOut messages) waits for its time and is no backlog; any
+            // other scheduled row is a retry after a failure (the database away, say) still to come.
             var counts = await database.CreateCommand($"""
                 select (select count(*) from {service}.wolverine_outgoing_envelopes)::int,
-                       (select count(*) from {service}.wolverine_incoming_envelopes where status = 'Incoming')::int
+                       (select count(*) from {service}.wolverine_incoming_envelopes
+                        where status = 'Incoming' or (status = 'Scheduled' and message_type not like '%TimedOut'))::int
                 """).ExecuteReaderAsync(ct);
             await using (counts)
             {
