@@ -7,7 +7,11 @@ public sealed record TableWrites(string Table, double RowsPerOrder);
 
 public sealed record ActiveStatement(string Statement, string WaitingOn, double Share);
 
-public sealed record DatabaseWork(double CommitsPerOrder, IReadOnlyList<TableWrites> Writes, IReadOnlyList<ActiveStatement> Statements);
+/// <param name="WalFlushesPerOrder">
+/// Write-ahead log flushes (<c>pg_stat_wal.wal_sync</c>, the whole server) per order: what a durable
+/// commit waits for. Read-only transactions count as commits but flush nothing; concurrent commits can share one flush.
+/// </param>
+public sealed record DatabaseWork(double CommitsPerOrder, double WalFlushesPerOrder, IReadOnlyList<TableWrites> Writes, IReadOnlyList<ActiveStatement> Statements);
 
 /// <summary>
 /// Where the database's work goes while orders run: commits and rows written per table (the
@@ -24,12 +28,14 @@ public sealed partial class DatabaseProfile(string postgres) : IAsyncDisposable
     private readonly Dictionary<(string Statement, string Wait), int> seen = [];
     private Task? sampler;
     private long commitsBefore;
+    private long flushesBefore;
     private Dictionary<string, long> writesBefore = [];
     private int samples;
 
     public async Task StartAsync()
     {
         commitsBefore = await CommitsAsync();
+        flushesBefore = await WalFlushesAsync();
         writesBefore = await WritesAsync();
         sampler = SampleAsync(stop.Token);
     }
@@ -42,11 +48,13 @@ public sealed partial class DatabaseProfile(string postgres) : IAsyncDisposable
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         // Each sample was a transaction of its own; they are the benchmark's, not the shop's.
         var commits = await CommitsAsync() - commitsBefore - samples;
+        var flushes = await WalFlushesAsync() - flushesBefore;
         var writes = await WritesAsync();
         var perOrder = Math.Max(1, orders);
         var sampled = Math.Max(1, seen.Values.Sum());
         return new DatabaseWork(
             commits / (double)perOrder,
+            flushes / (double)perOrder,
             [.. writes.Select(w => new TableWrites(w.Key, (w.Value - writesBefore.GetValueOrDefault(w.Key)) / (double)perOrder))
                 .Where(w => w.RowsPerOrder > 0)
                 .OrderByDescending(w => w.RowsPerOrder)
@@ -103,6 +111,14 @@ public sealed partial class DatabaseProfile(string postgres) : IAsyncDisposable
         await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("select xact_commit from pg_stat_database where datname = current_database()", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<long> WalFlushesAsync()
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select wal_sync from pg_stat_wal", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

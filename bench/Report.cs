@@ -67,8 +67,12 @@ public static class Report
         [
             [
                 "orders through the gateway, saturated", Inv($"{o.SaturationOrdersPerSecond:F1} confirmed orders/s"),
-                Inv($"pgbench -N {r.Database.PgbenchTps:F0} tps ÷ {o.Database.CommitsPerOrder:F1} commits per order = {r.DatabaseCeilingOrdersPerSecond:F0} orders/s"),
-                Ratio(o.SaturationOrdersPerSecond, r.DatabaseCeilingOrdersPerSecond),
+                Inv($"pgbench -N {r.Database.PgbenchTps:F0} transactions/s"),
+                Ratio(o.SaturationOrdersPerSecond, r.Database.PgbenchTps),
+            ],
+            [
+                "database work per confirmed order", Inv($"{o.Database.CommitsPerOrder:F1} commits, {o.Database.WalFlushesPerOrder:F1} WAL flushes"),
+                Inv($"pgbench -N: 1 commit, 1 flush or less"), "",
             ],
             [
                 Inv($"checkout → Confirmed at {o.TargetOrdersPerSecond:F1} orders/s (70%)"),
@@ -122,7 +126,7 @@ public static class Report
             $"Of the CPU the shop spends on one confirmed order ({shopCpu.Sum(c => c.MillisecondsPerOrder):F0} ms over all its processes), **{biggest.Process}** takes the most: {biggest.MillisecondsPerOrder:F0} ms ({biggest.MillisecondsPerOrder / shopCpu.Sum(c => c.MillisecondsPerOrder):P0}). During the saturated steps the machine's cores were {o.MachineBusyPercent:F0}% busy (everything running on it counted).");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"The database committed {o.Database.CommitsPerOrder:F1} transactions per confirmed order. Rows written per order, by table:");
+            $"The database committed {o.Database.CommitsPerOrder:F1} transactions and flushed its write-ahead log {o.Database.WalFlushesPerOrder:F1} times per confirmed order. Rows written per order, by table:");
         md.AppendLine();
         Table(md, ["table", "rows inserted, updated or deleted per order"], o.Database.Writes.Select(w => new[] { $"`{w.Table}`", F(w.RowsPerOrder, "F1") }));
         md.AppendLine("What the shop's connections were doing when sampled (`pg_stat_activity` every 50 ms, active connections only):");
@@ -230,7 +234,8 @@ public static class Report
 
     private static string Inv(FormattableString text) => FormattableString.Invariant(text);
 
-    private static string Ratio(double shop, double reference) => reference > 0 ? (shop / reference).ToString("P1", CultureInfo.InvariantCulture) : "–";
+    private static string Ratio(double shop, double reference) =>
+        reference > 0 ? (shop / reference).ToString(shop / reference < 0.1 ? "P2" : "P1", CultureInfo.InvariantCulture) : "–";
 
     private static string MiB(long kib) => (kib / 1024.0).ToString("F0", CultureInfo.InvariantCulture);
 }
