@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Replaces Shop's classic queues on a RabbitMQ virtual host by the quorum queues the services now
-declare, moving the messages they hold across. RabbitMQ refuses to redeclare a queue with another
-type, so a broker that ran an older Shop would otherwise keep the services from listening.
+"""Replaces Shop's queues on a RabbitMQ virtual host that differ from the quorum queues the services
+now declare (a classic queue, or other arguments), moving the messages they hold across. RabbitMQ
+refuses to redeclare a queue with another type or other arguments, so a broker that ran an older
+Shop would otherwise keep the services from listening.
 Usage: quorum-queues.py <management API URL> <user> <password> <virtual host>"""
 import json
 import sys
@@ -18,10 +19,9 @@ arguments = {
     "x-queue-type": "quorum",
     "x-dead-letter-exchange": dead_letters,
     "x-dead-letter-strategy": "at-least-once",
-    "x-delivery-limit": 10,
     "x-overflow": "reject-publish",
 }
-queues = {name: arguments for name in ["inventory", "payments", "ordering", "notifications.orders", "notifications.users"]}
+queues = {name: arguments for name in ["inventory", "payments", "ordering", "ordering.users", "notifications.orders", "notifications.users"]}
 queues[dead_letters] = {"x-queue-type": "quorum"}
 authorization = "Basic " + b64encode(f"{user}:{password}".encode()).decode()
 
@@ -43,7 +43,7 @@ for name, declared in queues.items():
         if error.code == 404:
             continue
         raise
-    if queue.get("type") != "classic":
+    if queue.get("type") == "quorum" and queue.get("arguments", {}) == declared:
         continue
     # The queue's message count is a statistic refreshed every few seconds: ask for every message instead.
     messages = call("POST", f"{path}/get", {"count": 1_000_000, "ackmode": "ack_requeue_true", "encoding": "base64"})
@@ -53,4 +53,4 @@ for name, declared in queues.items():
         properties = {k: val for k, val in message["properties"].items() if val is not None}
         call("POST", f"exchanges/{v}/amq.default/publish",
              {"routing_key": name, "properties": properties, "payload": message["payload"], "payload_encoding": "base64"})
-    print(f"[infra] classic queue {name} replaced by a quorum queue, {len(messages)} message(s) moved across", file=sys.stderr)
+    print(f"[infra] {queue.get('type')} queue {name} declared anew, {len(messages)} message(s) moved across", file=sys.stderr)

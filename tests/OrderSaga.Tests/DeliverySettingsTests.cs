@@ -1,4 +1,6 @@
+using System.Text;
 using Marten;
+using RabbitMQ.Client;
 using Shop.ServiceDefaults.Persistence;
 using Shop.Testing;
 using Wolverine;
@@ -14,16 +16,42 @@ public class DeliverySettingsTests(SagaFixture shop)
 
     [Theory]
     [MemberData(nameof(SagaQueues))]
-    public async Task each_saga_queue_is_a_quorum_queue_that_limits_deliveries_and_dead_letters_at_least_once(string queue)
+    public async Task each_saga_queue_is_a_quorum_queue_that_dead_letters_at_least_once_and_does_not_count_returns(string queue)
     {
         var declared = await Broker.QueueAsync(SagaFixture.VirtualHost, queue);
 
         declared.GetProperty("type").GetString().ShouldBe("quorum");
         var arguments = declared.GetProperty("arguments");
-        arguments.GetProperty("x-delivery-limit").GetInt32().ShouldBe(DeliveryGuarantees.DeliveryLimit);
+        arguments.TryGetProperty("x-delivery-limit", out _).ShouldBeFalse();
         arguments.GetProperty("x-dead-letter-strategy").GetString().ShouldBe("at-least-once");
         arguments.GetProperty("x-overflow").GetString().ShouldBe("reject-publish");
         arguments.GetProperty("x-dead-letter-exchange").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task a_message_returned_to_the_broker_again_and_again_stays_in_its_queue()
+    {
+        // Found by the broker-kill fault run: a listener that Wolverine holds latched while it reconnects
+        // requeues every delivery, and a delivery limit of 10 dead-lettered replies within a second.
+        var queue = $"returns-{Guid.NewGuid():N}";
+        var factory = new ConnectionFactory { Uri = new Uri(shop.BrokerUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var arguments = DeliveryGuarantees.QueueArguments.ToDictionary(a => a.Key, a => (object?)a.Value);
+        arguments["x-queue-type"] = "quorum";
+        arguments["x-dead-letter-exchange"] = "wolverine-dead-letter-queue";
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments);
+        await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true }, "a reply"u8.ToArray());
+
+        foreach (var _ in Enumerable.Range(0, 25))
+        {
+            var delivery = await Eventually.ValueAsync(() => channel.BasicGetAsync(queue, autoAck: false), d => d is not null, TimeSpan.FromSeconds(10), "the message delivered again");
+            await channel.BasicNackAsync(delivery!.DeliveryTag, multiple: false, requeue: true);
+        }
+
+        var last = await Eventually.ValueAsync(() => channel.BasicGetAsync(queue, autoAck: true), d => d is not null, TimeSpan.FromSeconds(10), "the message still in its queue");
+        Encoding.UTF8.GetString(last!.Body.Span).ShouldBe("a reply");
+        await channel.QueueDeleteAsync(queue);
     }
 
     [Fact]

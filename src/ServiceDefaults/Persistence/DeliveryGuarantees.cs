@@ -18,9 +18,6 @@ public sealed record EndpointDelivery(Uri Uri, bool Listens, bool Sends, Endpoin
 /// </summary>
 public static class DeliveryGuarantees
 {
-    /// <summary>Deliveries of one message before the broker dead-letters it (a consumer that keeps crashing on it).</summary>
-    public const int DeliveryLimit = 10;
-
     public static readonly TimeSpan KeepHandledInboxRows = 30.Minutes();
 
     /// <summary>
@@ -37,13 +34,22 @@ public static class DeliveryGuarantees
     public static readonly TimeSpan StuckOutboxRow = 15.Seconds();
 
     /// <summary>
-    /// Quorum queues that count deliveries, and dead-letter at least once: the broker keeps a
-    /// dead-lettered message until the dead-letter queue has confirmed it, which RabbitMQ only does
-    /// when the source queue rejects publishes instead of dropping its head on overflow.
+    /// Quorum queues that dead-letter at least once: the broker keeps a dead-lettered message until the
+    /// dead-letter queue has confirmed it, which RabbitMQ only does when the source queue rejects
+    /// publishes instead of dropping its head on overflow.
     /// </summary>
+    /// <remarks>
+    /// No <c>x-delivery-limit</c>. Before RabbitMQ 4.3 every return counts as a delivery: a closed channel
+    /// returning its prefetch, and the requeue of each message a listener receives while Wolverine has it
+    /// latched during a reconnect. After a broker restart that spent a limit of 10 within a second, and
+    /// dead-lettered replies and order events nobody had failed on. A poison message is still
+    /// dead-lettered, by Wolverine: every listener takes each message into its durable inbox first and
+    /// counts the attempts of its handler there. RabbitMQ 4 applies a limit of 20 when none is declared
+    /// and takes -1 for none; RabbitMQ 3.10 (Debian 12's) drops a message declared with -1 on its first
+    /// return, so no argument is the only setting that is safe here.
+    /// </remarks>
     public static readonly IReadOnlyDictionary<string, object> QueueArguments = new Dictionary<string, object>
     {
-        ["x-delivery-limit"] = DeliveryLimit,
         ["x-dead-letter-strategy"] = "at-least-once",
         ["x-overflow"] = "reject-publish",
     };
