@@ -54,6 +54,8 @@ install_packages() {
   command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   # promtool checks the alert rules in deploy/prometheus (a test needs it).
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  # The browser tests drive the system's Chromium (Playwright downloads none).
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ ${#missing[@]} -gt 0 ] || return 0
   command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get here: install them yourself"
   log "installing ${missing[*]} from the OS packages"

@@ -121,7 +121,10 @@ start_trace_viewer() {
     log "trace viewer not available; traces are not collected"
     return
   fi
-  ( ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:4317 \
+  # The viewer must not export its own telemetry: given the services' OTLP endpoint, every batch it
+  # received made more of its own, and its traces pushed the shop's out.
+  ( unset "${!OTEL_@}"
+    ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:4317 \
     ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:4318 ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
     exec "$viewer" ) >>"$logs/trace-viewer.log" 2>&1 &
   echo $! >"$run/trace-viewer.pid"

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Shop.EndToEnd.Tests.Telemetry;
 using Shop.Testing;
 
 [assembly: AssemblyFixture(typeof(Shop.EndToEnd.Tests.ShopProcesses))]
@@ -20,6 +21,7 @@ public sealed class TheShop;
 public sealed class ShopProcesses : IAsyncLifetime
 {
     public const string Gateway = "http://127.0.0.1:3000/api/";
+    public const string TraceViewer = "http://127.0.0.1:18888/";
     public const string AdminEmail = "admin@shop.local";
     public const string AdminPassword = "admin passphrase 1";
     public static readonly string Root = FindRoot();
@@ -33,8 +35,12 @@ public sealed class ShopProcesses : IAsyncLifetime
 
     public HttpClient Http { get; }
 
+    /// <summary>Where the services export their traces, metrics and logs, as to a collector in front of the trace viewer.</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
+        Telemetry = await OtlpReceiver.StartAsync(new Uri("http://127.0.0.1:4318/"));
         var start = new ProcessStartInfo("bash", "scripts/run.sh start")
         {
             WorkingDirectory = Root,
@@ -45,7 +51,10 @@ public sealed class ShopProcesses : IAsyncLifetime
         start.Environment["SHOP_CONFIGURATION"] = configuration;
         start.Environment["SHOP_SKIP_BUILD"] = "1";
         start.Environment["SHOP_KEEP_INFRA"] = "1";
-        start.Environment["SHOP_TRACE_VIEWER"] = "off";
+        start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString();
+        start.Environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        // Spans reach the receiver within half a second instead of the default five.
+        start.Environment["OTEL_BSP_SCHEDULE_DELAY"] = "500";
         start.Environment["SHOP_DEMO_ADMIN_PASSWORD"] = AdminPassword;
         start.Environment["Ordering__PaymentTimeoutSeconds"] = "15";
         start.Environment["Payments__SlowCardDelaySeconds"] = "25";
@@ -74,6 +83,7 @@ public sealed class ShopProcesses : IAsyncLifetime
         await stop.WaitForExitAsync();
         await _shop.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Http.Dispose();
+        await Telemetry.DisposeAsync();
     }
 
     public async Task<string> TokenAsync(string email, string password)
@@ -117,6 +127,78 @@ public sealed class ShopProcesses : IAsyncLifetime
         (await SendAsync(HttpMethod.Post, $"products/{id}/stock", admin, new { quantity = 10 })).Status.ShouldBe(200);
         await Eventually.ValueAsync(async () => (await SendAsync(HttpMethod.Get, $"products/{id}", null)).Body, p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("available", out var available) && available.GetInt32() == 10, TimeSpan.FromSeconds(60), "the product in the catalog");
         return sku;
+    }
+
+    /// <summary>A new customer's token, and a new product with 10 in stock once the catalog shows it.</summary>
+    public async Task<(string Token, Guid Product)> CustomerWithProductAsync(decimal price)
+    {
+        var email = $"e2e-{Guid.NewGuid():N}@example.com";
+        (await SendAsync(HttpMethod.Post, "users", null, new { email, password = "end to end passphrase", displayName = "E2E" })).Status.ShouldBe(201);
+        var token = await TokenAsync(email, "end to end passphrase");
+        var admin = await TokenAsync(ShopProcesses.AdminEmail, ShopProcesses.AdminPassword);
+        var (status, created) = await SendAsync(HttpMethod.Post, "products", admin, new { sku = $"E2E-{Guid.NewGuid():N}", name = "End-to-end lamp", price, currency = "EUR" });
+        status.ShouldBe(201);
+        var product = created.GetProperty("id").GetGuid();
+        (await SendAsync(HttpMethod.Post, $"products/{product}/stock", admin, new { quantity = 10 })).Status.ShouldBe(200);
+        await EventuallyAsync(() => ReadAsync($"products/{product}", null), p => p.ValueKind == JsonValueKind.Object && p.GetProperty("available").GetInt32() == 10, "the product in the catalog");
+        return (token, product);
+    }
+
+    /// <summary>An order of two of the product, checked out with the card; its id.</summary>
+    public async Task<Guid> CheckOutAsync(string token, Guid product, string card)
+    {
+        var (status, order) = await SendAsync(HttpMethod.Post, "orders", token, new { items = new[] { new { productId = product, quantity = 2 } } });
+        status.ShouldBe(201);
+        var id = order.GetProperty("id").GetGuid();
+        (await SendAsync(HttpMethod.Post, $"orders/{id}/checkout", token, new { paymentMethod = card })).Status.ShouldBe(202);
+        return id;
+    }
+
+    /// <summary>A visa checkout of one unit, confirmed; the order's id and the checkout's trace id (its <c>X-Correlation-ID</c>).</summary>
+    public async Task<(Guid OrderId, string TraceId)> ConfirmedCheckoutAsync(string token, Guid product)
+    {
+        var (status, order) = await SendAsync(HttpMethod.Post, "orders", token, new { items = new[] { new { productId = product, quantity = 1 } } });
+        status.ShouldBe(201);
+        var orderId = order.GetProperty("id").GetGuid();
+        using var checkout = await Http.SendAsync(Request(HttpMethod.Post, $"orders/{orderId}/checkout", token, new { paymentMethod = "pm_card_visa" }));
+        checkout.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        var traceId = checkout.Headers.GetValues("X-Correlation-ID").Single();
+        (await SettledAsync(token, orderId)).GetProperty("status").GetString().ShouldBe("Confirmed");
+        return (orderId, traceId);
+    }
+
+    /// <summary>The order once it is Confirmed or Cancelled.</summary>
+    public Task<JsonElement> SettledAsync(string token, Guid order) => EventuallyAsync(
+        () => ReadAsync($"orders/{order}", token),
+        o => o.ValueKind == JsonValueKind.Object && o.GetProperty("status").GetString() is "Confirmed" or "Cancelled",
+        $"order {order} settled");
+
+    /// <summary>The body of a 200 answer, else nothing.</summary>
+    public async Task<JsonElement> ReadAsync(string url, string? token)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, url, token);
+        return status == 200 ? body : default;
+    }
+
+    /// <summary>Reads until the value is there, for up to 90 s.</summary>
+    public static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var value = await read();
+            if (value.ValueKind != JsonValueKind.Undefined && done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what} did not happen within 90 s; last seen: {value}");
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>Runs <c>scripts/run.sh</c> with the given arguments; returns its exit code.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Audit.Chain;
@@ -82,6 +83,9 @@ public static class MartenWolverineExtensions
             }
 
             opts.Policies.AutoApplyTransactions();
+            // One line per handled message (type, envelope id; the trace id, which is the correlation id,
+            // in the scope): the logs show where a checkout's messages went.
+            opts.Policies.MessageSuccessLogLevel(LogLevel.Information);
             opts.Policies.UseDurableLocalQueues();
             opts.Policies.UseDurableInboxOnAllListeners();
             opts.Policies.UseDurableOutboxOnAllSendingEndpoints();

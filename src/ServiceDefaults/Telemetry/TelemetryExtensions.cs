@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,8 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddShopTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName, serviceNamespace: "shop"))
+            // Each process is its own instance (a generated service.instance.id), so replicas stay apart.
+            .ConfigureResource(r => r.AddService(serviceName, serviceNamespace: "shop", serviceVersion: Version()))
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsPlumbing(ctx.Request.Path))
                 .AddHttpClientInstrumentation()
@@ -63,6 +65,9 @@ public static class TelemetryExtensions
     /// <summary>Prometheus text format at /metrics.</summary>
     public static IEndpointConventionBuilder MapMetricsEndpoint(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+
+    private static string? Version() =>
+        Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     private static bool IsPlumbing(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
