@@ -22,7 +22,7 @@ public static class EventAppendWakeup
     /// under load a look per commit would double the commits; a burst of commits this close together
     /// is seen in one look. A commit on a quiet service is still seen at once.
     /// </summary>
-    public static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(25);
+    public static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(50);
 
     public static IServiceCollection AddEventAppendWakeup(this IServiceCollection services, ShopSettings settings)
     {
