@@ -9,15 +9,7 @@ namespace Shop.EndToEnd.Tests;
 [Collection(nameof(TheShop))]
 public sealed class MetricsTests(ShopProcesses shop) : IAsyncDisposable
 {
-    private static readonly Dictionary<string, int> Services = new()
-    {
-        ["gateway"] = 3000,
-        ["identity"] = 3001,
-        ["ordering"] = 3002,
-        ["inventory"] = 3003,
-        ["payments"] = 3004,
-        ["notifications"] = 3005,
-    };
+    private static readonly IReadOnlyDictionary<string, int> Services = ShopProcesses.Services;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("shop-prometheus-").FullName;
     private Process? _prometheus;

@@ -25,6 +25,9 @@ public sealed class ShopProcesses : IAsyncLifetime
     public const string AdminEmail = "admin@shop.local";
     public const string AdminPassword = "admin passphrase 1";
     public static readonly string Root = FindRoot();
+
+    /// <summary>Each service's name (lowercase, as in its telemetry) and port, from the run script's table.</summary>
+    public static readonly IReadOnlyDictionary<string, int> Services = ReadServices();
     private readonly StringBuilder _output = new();
     private Process _shop = null!;
 
@@ -243,6 +246,15 @@ public sealed class ShopProcesses : IAsyncLifetime
         {
             ready.TrySetResult();
         }
+    }
+
+    private static Dictionary<string, int> ReadServices()
+    {
+        var table = File.ReadLines(Path.Combine(Root, "scripts", "run.sh")).First(l => l.StartsWith("services=(", StringComparison.Ordinal));
+        return table["services=(".Length..table.IndexOf(')', StringComparison.Ordinal)]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split(':'))
+            .ToDictionary(pair => pair[0].ToLowerInvariant(), pair => int.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string FindRoot()

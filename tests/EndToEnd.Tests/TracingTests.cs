@@ -7,7 +7,7 @@ namespace Shop.EndToEnd.Tests;
 public class TracingTests(ShopProcesses shop)
 {
     private static readonly string[] EveryService = ["gateway", "ordering", "inventory", "payments", "notifications"];
-    private static readonly string[] Shop = [.. EveryService, "identity"];
+    private static readonly string[] Shop = [.. ShopProcesses.Services.Keys];
     private const int ServerKind = 2;
 
     [Fact]
