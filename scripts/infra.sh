@@ -6,9 +6,9 @@
 #   infra.sh status say what is reachable
 #   infra.sh roles  (again) the database roles and their rights, after the services' schemas are applied
 #   infra.sh ctl <args>  rabbitmqctl against the private RabbitMQ node
-#   infra.sh queues replace Shop's classic queues on the virtual host / by the quorum queues the
-#                   services declare, moving their messages across (RabbitMQ refuses to redeclare a
-#                   queue with another type)
+#   infra.sh queues declare anew Shop's queues on the virtual host / whose type or arguments differ
+#                   from the quorum queues the services declare, moving their messages across
+#                   (RabbitMQ refuses to redeclare a queue with another type or other arguments)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -34,6 +34,15 @@ def call(method, path, body=None):
         return json.loads(text) if text else None
 
 
+def publish(queue, messages):
+    for message in messages:
+        properties = {k: val for k, val in message["properties"].items() if val is not None}
+        answer = call("POST", f"exchanges/{v}/amq.default/publish",
+                      {"routing_key": queue, "properties": properties, "payload": message["payload"], "payload_encoding": "base64"})
+        if not answer.get("routed"):
+            sys.exit(f"[infra] a message for {queue} was not routed; the others are still in {queue}")
+
+
 v = urllib.parse.quote(vhost, safe="")
 for name, declared in queues.items():
     path = f"queues/{v}/{urllib.parse.quote(name, safe='')}"
@@ -45,12 +54,17 @@ for name, declared in queues.items():
         raise
     if queue.get("type") == "quorum" and queue.get("arguments", {}) == declared:
         continue
+    if queue.get("consumers", 0) > 0:
+        sys.exit(f"[infra] queue {name} differs from what the services declare but has consumers: stop the shop first")
     # The queue's message count is a statistic refreshed every few seconds: ask for every message instead.
+    # They are held in a queue of their own while the queue is declared anew, never only in this script.
     messages = call("POST", f"{path}/get", {"count": 1_000_000, "ackmode": "ack_requeue_true", "encoding": "base64"})
+    holding = f"{name}.moving"
+    holding_path = f"queues/{v}/{urllib.parse.quote(holding, safe='')}"
+    call("PUT", holding_path, {"durable": True, "auto_delete": False, "arguments": {"x-queue-type": "quorum"}})
+    publish(holding, messages)
     call("DELETE", path)
     call("PUT", path, {"durable": True, "auto_delete": False, "arguments": declared})
-    for message in messages:
-        properties = {k: val for k, val in message["properties"].items() if val is not None}
-        call("POST", f"exchanges/{v}/amq.default/publish",
-             {"routing_key": name, "properties": properties, "payload": message["payload"], "payload_encoding": "base64"})
+    publish(name, call("POST", f"{holding_path}/get", {"count": 1_000_000, "ackmode": "ack_requeue_true", "encoding": "base64"}))
+    call("DELETE", holding_path)
     print(f"[infra] {queue.get('type')} queue {name} declared anew, {len(messages)} message(s) moved across", file=sys.stderr)

@@ -41,17 +41,23 @@ public class DeliverySettingsTests(SagaFixture shop)
         arguments["x-queue-type"] = "quorum";
         arguments["x-dead-letter-exchange"] = "wolverine-dead-letter-queue";
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments);
-        await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true }, "a reply"u8.ToArray());
-
-        foreach (var _ in Enumerable.Range(0, 25))
+        try
         {
-            var delivery = await Eventually.ValueAsync(() => channel.BasicGetAsync(queue, autoAck: false), d => d is not null, TimeSpan.FromSeconds(10), "the message delivered again");
-            await channel.BasicNackAsync(delivery!.DeliveryTag, multiple: false, requeue: true);
-        }
+            await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true }, "a reply"u8.ToArray());
 
-        var last = await Eventually.ValueAsync(() => channel.BasicGetAsync(queue, autoAck: true), d => d is not null, TimeSpan.FromSeconds(10), "the message still in its queue");
-        Encoding.UTF8.GetString(last!.Body.Span).ShouldBe("a reply");
-        await channel.QueueDeleteAsync(queue);
+            foreach (var _ in Enumerable.Range(0, 25))
+            {
+                var delivery = await Eventually.ValueAsync(() => channel.BasicGetAsync(queue, autoAck: false), d => d is not null, TimeSpan.FromSeconds(10), "the message delivered again");
+                await channel.BasicNackAsync(delivery!.DeliveryTag, multiple: false, requeue: true);
+            }
+
+            var last = await Eventually.ValueAsync(() => channel.BasicGetAsync(queue, autoAck: true), d => d is not null, TimeSpan.FromSeconds(10), "the message still in its queue");
+            Encoding.UTF8.GetString(last!.Body.Span).ShouldBe("a reply");
+        }
+        finally
+        {
+            await channel.QueueDeleteAsync(queue);
+        }
     }
 
     [Fact]

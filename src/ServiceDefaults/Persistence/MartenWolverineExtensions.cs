@@ -138,10 +138,12 @@ public static class MartenWolverineExtensions
 
     /// <summary>
     /// Marten's and Wolverine's pool skips the <c>DISCARD ALL</c> Npgsql sends when a connection goes back to
-    /// the pool: it was every second statement (and commit) the services sent. Nothing they run from this
-    /// pool leaves session state behind: no temporary tables, <c>SET</c>s or <c>LISTEN</c>s, and transaction-scoped
-    /// advisory locks only. Wolverine's leader lock unlocks before it closes its connection; the
-    /// crashed-node lock and the append wake-up's <c>LISTEN</c> use data sources of their own.
+    /// the pool: it was every second statement (and commit) the services sent. What runs from this pool
+    /// leaves no session state behind: no temporary tables, <c>SET</c>s or <c>LISTEN</c>s, and advisory locks
+    /// that end with their transaction, except Wolverine's leader lock, which is held by the session and
+    /// released with <c>pg_advisory_unlock</c> before its connection closes (one that failed to unlock would
+    /// now stay on the pooled connection). The crashed-node lock and the append wake-up's <c>LISTEN</c> use
+    /// data sources of their own.
     /// </summary>
     private static string WithoutConnectionReset(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;

@@ -34,7 +34,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedSpan> Spans => [.. _spans];
 
-    /// <summary>Every resource whose spans arrived, by service name, with its attributes.</summary>
+    /// <summary>Every resource whose spans, metrics or logs arrived, by service name, with its attributes.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Senders => _senders;
 
     /// <param name="viewer">The trace viewer's OTLP/HTTP endpoint.</param>
@@ -46,8 +46,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         receiver._app = builder.Build();
         receiver._app.MapPost("/v1/traces", receiver.ReceiveTracesAsync);
-        receiver._app.MapPost("/v1/metrics", receiver.ForwardAsync);
-        receiver._app.MapPost("/v1/logs", receiver.ForwardAsync);
+        receiver._app.MapPost("/v1/metrics", (HttpRequest request) => receiver.ReceiveAsync(request, body => ExportMetricsServiceRequest.Parser.ParseFrom(body).ResourceMetrics));
+        receiver._app.MapPost("/v1/logs", (HttpRequest request) => receiver.ReceiveAsync(request, body => ExportLogsServiceRequest.Parser.ParseFrom(body).ResourceLogs));
         await receiver._app.StartAsync();
         var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         receiver.Endpoint = new Uri(address);
@@ -66,9 +66,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var export = ExportTraceServiceRequest.Parser.ParseFrom(body);
         foreach (var resource in export.ResourceSpans)
         {
-            var attributes = Text(resource.Resource.Attributes);
-            var service = attributes.GetValueOrDefault("service.name", "");
-            _senders.TryAdd(service, attributes);
+            var service = Sender(resource.Resource);
             foreach (var scope in resource.ScopeSpans)
             {
                 foreach (var span in scope.Spans)
@@ -91,10 +89,25 @@ public sealed class OtlpReceiver : IAsyncDisposable
         return Accepted();
     }
 
-    private async Task<IResult> ForwardAsync(HttpRequest request)
+    private async Task<IResult> ReceiveAsync(HttpRequest request, Func<byte[], IEnumerable<ResourceOnly>> resources)
     {
-        await PassOnAsync(request.Path, await BodyAsync(request));
+        var body = await BodyAsync(request);
+        foreach (var resource in resources(body))
+        {
+            Sender(resource.Resource);
+        }
+
+        await PassOnAsync(request.Path, body);
         return Accepted();
+    }
+
+    /// <summary>Records the resource as a sender; its service name.</summary>
+    private string Sender(Resource resource)
+    {
+        var attributes = Text(resource.Attributes);
+        var service = attributes.GetValueOrDefault("service.name", "");
+        _senders.TryAdd(service, attributes);
+        return service;
     }
 
     private static async Task<byte[]> BodyAsync(HttpRequest request)
@@ -112,9 +125,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
         {
             using var _ = await _viewer.PostAsync(path.Value!.TrimStart('/'), content);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
-            // The viewer is not up yet, or has gone.
+            // The viewer is not up yet, is slow, or has gone.
         }
     }
 
