@@ -1,4 +1,5 @@
 using Shop.EndToEnd.Tests.Telemetry;
+using Shop.Testing;
 
 namespace Shop.EndToEnd.Tests;
 
@@ -48,7 +49,11 @@ public class TracingTests(ShopProcesses shop)
         var (token, product) = await shop.CustomerWithProductAsync(price: 2m);
         await shop.SettledAsync(token, await shop.CheckOutAsync(token, product, "pm_card_visa"));
 
-        var senders = await SendersAsync(all => EveryService.All(all.ContainsKey));
+        var senders = await Eventually.ValueAsync(
+            () => Task.FromResult(shop.Telemetry.Senders),
+            all => EveryService.All(all.ContainsKey),
+            TimeSpan.FromSeconds(60),
+            "telemetry from every service");
 
         senders.Keys.ShouldAllBe(service => Shop.Contains(service), "only the shop's services export traces, metrics or logs (the trace viewer exported its own before)");
         foreach (var (service, resource) in senders)
@@ -98,49 +103,29 @@ public class TracingTests(ShopProcesses shop)
     private static IEnumerable<ReceivedSpan> Roots(IReadOnlyList<ReceivedSpan> spans) =>
         spans.Where(s => s.ParentSpanId is null || spans.All(p => p.SpanId != s.ParentSpanId));
 
-    private async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> SendersAsync(Func<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>, bool> complete)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!complete(shop.Telemetry.Senders))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"spans from {string.Join(", ", shop.Telemetry.Senders.Keys)} only, after 60 s");
-            }
-
-            await Task.Delay(250);
-        }
-
-        return shop.Telemetry.Senders;
-    }
-
     /// <summary>Waits for the service's log line saying it handled the message, in the given trace.</summary>
-    private static async Task HandledLineAsync(string service, string message, string traceId)
+    private static Task HandledLineAsync(string service, string message, string traceId)
     {
         var log = Path.Combine(ShopProcesses.Root, ".local", "logs", $"{service}.log");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using (var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-            using (var reader = new StreamReader(stream))
+        return Eventually.ValueAsync(
+            async () =>
             {
+                await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream);
                 while (await reader.ReadLineAsync() is { } line)
                 {
                     if (line.Contains(traceId, StringComparison.Ordinal) && line.Contains("Successfully processed message", StringComparison.Ordinal)
                         && line.Contains(message, StringComparison.Ordinal) && line.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal))
                     {
-                        return;
+                        return true;
                     }
                 }
-            }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{service} logged no handled {message} in trace {traceId} within 30 s ({log})");
-            }
-
-            await Task.Delay(250);
-        }
+                return false;
+            },
+            found => found,
+            TimeSpan.FromSeconds(30),
+            $"{service} logging a handled {message} in trace {traceId} ({log})");
     }
 
     private static ReceivedSpan First(IEnumerable<ReceivedSpan> trace, string service, string message) =>
