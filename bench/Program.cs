@@ -22,6 +22,9 @@ var coldStarts = await new ColdStart(sizes, shop).RunAsync();
 await Task.Delay(TimeSpan.FromSeconds(sizes.Quick ? 1 : 5));
 var idle = shop.ResidentKiB();
 
+Console.WriteLine("first order after start");
+var firstOrder = await new FirstOrder().RunAsync();
+
 Console.WriteLine("database ceiling (pgbench -N)");
 var database = await new DatabaseCeiling(sizes, options.Postgres, options.PgBin).RunAsync();
 Console.WriteLine($"  {database.PgbenchTps:F0} tps");
@@ -38,6 +41,6 @@ var reads = await new GatewayOverhead(sizes).RunAsync();
 Console.WriteLine("projection rebuild");
 var rebuild = await new ProjectionRebuild(sizes, options.Root, options.Postgres).RunAsync();
 
-var results = new BenchResults(machine, clock.Elapsed.TotalSeconds, coldStarts, idle, database, appends, orders, reads, rebuild);
+var results = new BenchResults(machine, clock.Elapsed.TotalSeconds, coldStarts, firstOrder, idle, database, appends, orders, reads, rebuild);
 await Report.WriteAsync(results, options.Output, Path.Combine(options.Root, "bench", "FINDINGS.md"));
 Console.WriteLine($"report: {Path.Combine(options.Output, "report.md")} ({clock.Elapsed.TotalMinutes:F1} minutes)");

@@ -9,6 +9,7 @@ public sealed record BenchResults(
     MachineInfo Machine,
     double TotalSeconds,
     IReadOnlyList<ColdStartResult> ColdStarts,
+    FirstOrderResult? FirstOrder,
     IReadOnlyDictionary<string, long> IdleResidentKiB,
     DatabaseResults Database,
     IReadOnlyList<AppendRate> Appends,
@@ -101,6 +102,10 @@ public static class Report
             [
                 "cold start to ready", Inv($"slowest {slowest.Service} {slowest.SecondsToReady:F1} s"),
                 Inv($"fastest {fastest.Service} {fastest.SecondsToReady:F1} s"), "",
+            ],
+            [
+                "first order after start, checkout → Confirmed", r.FirstOrder is { } first ? Inv($"{first.CheckoutToConfirmedMilliseconds:F0} ms") : "–",
+                Inv($"steady p50 {o.CheckoutToConfirmed.P50:F0} ms"), r.FirstOrder is { } f ? Times(f.CheckoutToConfirmedMilliseconds, o.CheckoutToConfirmed.P50) : "",
             ],
             ["resident memory, six services", $"idle {MiB(r.IdleResidentKiB.Values.Sum())} MiB", $"peak under load {MiB(o.PeakResidentKiB.Values.Sum())} MiB", ""],
         ];
@@ -210,6 +215,13 @@ public static class Report
             MiB(r.IdleResidentKiB.GetValueOrDefault(service)),
             MiB(o.PeakResidentKiB.GetValueOrDefault(service)),
         }));
+        if (r.FirstOrder is { } first)
+        {
+            md.AppendLine();
+            md.AppendLine(Inv($"The first order after those restarts (no order had passed through the fresh processes yet) was created in {first.CreateMilliseconds:F0} ms and confirmed {first.CheckoutToConfirmedMilliseconds:F0} ms after its checkout; the next order took {first.NextCheckoutToConfirmedMilliseconds:F0} ms. What the first one pays extra is each process's first use of its code paths: see the findings."));
+        }
+
+        md.AppendLine();
         md.AppendLine("Raw numbers: [results.json](results.json).");
         return md.ToString();
     }
@@ -236,6 +248,9 @@ public static class Report
 
     private static string Ratio(double shop, double reference) =>
         reference > 0 ? (shop / reference).ToString(shop / reference < 0.1 ? "P2" : "P1", CultureInfo.InvariantCulture) : "–";
+
+    private static string Times(double shop, double reference) =>
+        reference > 0 ? Inv($"{shop / reference:F1}×") : "–";
 
     private static string MiB(long kib) => (kib / 1024.0).ToString("F0", CultureInfo.InvariantCulture);
 }

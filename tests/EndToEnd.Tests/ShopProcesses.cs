@@ -24,7 +24,7 @@ public sealed class ShopProcesses : IAsyncLifetime
     public const string TraceViewer = "http://127.0.0.1:18888/";
     public const string AdminEmail = "admin@shop.local";
     public const string AdminPassword = "admin passphrase 1";
-    public static readonly string Root = FindRoot();
+    public static readonly string Root = Repository.Root;
 
     /// <summary>Each service's name (lowercase, as in its telemetry) and port, from the run script's table.</summary>
     public static readonly IReadOnlyDictionary<string, int> Services = ReadServices();
@@ -255,16 +255,5 @@ public sealed class ShopProcesses : IAsyncLifetime
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(entry => entry.Split(':'))
             .ToDictionary(pair => pair[0].ToLowerInvariant(), pair => int.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("Shop.sln not found.");
-        }
-
-        return directory.FullName;
     }
 }

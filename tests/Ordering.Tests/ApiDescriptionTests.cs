@@ -7,4 +7,7 @@ public class ApiDescriptionTests(OrderingFixture fixture)
     [Fact]
     public Task the_served_api_description_is_complete_and_the_committed_one() =>
         OpenApiContract.ShouldBeCompleteAndCommittedAsync(fixture.Host, "ordering");
+
+    [Fact]
+    public Task the_committed_generated_code_is_what_the_handlers_generate() => GeneratedCode.ShouldBeCurrentAsync("Ordering");
 }

@@ -68,18 +68,7 @@ public static class OpenApiContract
         }
     }
 
-    public static string CommittedDocumentPath(string service) => Path.Combine(RepositoryRoot(), "openapi", $"{service}.json");
+    public static string CommittedDocumentPath(string service) => Path.Combine(Repository.Root, "openapi", $"{service}.json");
 
     private static string Title(string service) => char.ToUpperInvariant(service[0]) + service[1..];
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Shop.sln not found above " + AppContext.BaseDirectory);
-    }
 }

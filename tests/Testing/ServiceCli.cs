@@ -41,16 +41,9 @@ public static class ServiceCli
     }
 
     /// <summary>The service's own build output (same configuration as this test run), so no test assembly sits beside it.</summary>
-    private static string OutputOf(string service)
+    public static string OutputOf(string service)
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
-        var root = testOutput;
-        while (!File.Exists(Path.Combine(root.FullName, "Shop.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("Shop.sln not found above the test output.");
-        }
-
-        return Path.Combine(root.FullName, "src", service, "bin", configuration, framework);
+        return Path.Combine(Repository.Root, "src", service, "bin", testOutput.Parent!.Name, testOutput.Name);
     }
 }

@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.CodeGeneration;
 using JasperFx.Core;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -76,6 +77,9 @@ public static class MartenWolverineExtensions
         {
             opts.ServiceName = service.Name;
             opts.ApplicationAssembly = service.ApplicationAssembly;
+            // Handlers and endpoints run from the code generated at build time (src/<service>/Internal/Generated,
+            // rewritten by ./shop codegen): no compiler at start-up or on a message type's first arrival.
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
             opts.EnableRelayOfUserName = true;
             if (!settings.ApplySchemaOnStartup)
             {
