@@ -18,7 +18,7 @@ var app = builder.Build();
 app.UseCorrelationHeader();
 app.UseWebDefaults();
 app.UseRateLimiter();
-app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous().WithSummary("Whether the gateway is up");
+app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous().WithName("getGatewayHealth").WithSummary("Tell whether the gateway is up.");
 app.MapDashboard();
 app.MapApiReference();
 app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Shop.Gateway.ApiReference;
+using Shop.Testing;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Shop.Gateway.Tests;
@@ -66,7 +67,7 @@ public class ApiReferenceTests(GatewayFixture fixture)
             s.StatusCodeShouldBeOk();
         });
         var links = JsonNode.Parse(await index.ReadAsTextAsync())!.AsArray().Select(l => l!["name"]!.GetValue<string>()).ToList();
-        links.ShouldBe(["gateway", "identity", "ordering", "inventory", "payments", "notifications"], ignoreOrder: true);
+        links.ShouldBe(["shop", "gateway", "identity", "ordering", "inventory", "payments", "notifications"], ignoreOrder: true);
 
         await fixture.Host.Scenario(s =>
         {
@@ -75,5 +76,66 @@ public class ApiReferenceTests(GatewayFixture fixture)
             s.ContentTypeShouldBe("text/html");
             s.Header("Content-Security-Policy").SingleValueShouldMatch(new System.Text.RegularExpressions.Regex("script-src 'self'"));
         });
+    }
+
+    [Fact]
+    public async Task the_combined_document_holds_every_forwarded_operation_of_every_service_once()
+    {
+        var services = new[] { "identity", "inventory", "ordering", "payments", "notifications" }
+            .ToDictionary(s => s, s => JsonNode.Parse(File.ReadAllText(OpenApiContract.CommittedDocumentPath(s)))!.AsObject());
+        var own = await fixture.Host.Scenario(s => s.Get.Url("/openapi/v1.json"));
+        var combined = GatewayDocument.Combine([JsonNode.Parse(await own.ReadAsTextAsync())!.AsObject(), .. services.Select(s => GatewayDocument.From(s.Value, s.Key, Routes))]);
+
+        OpenApiContract.ShouldDescribeEveryOperation(combined.ToJsonString());
+        foreach (var (cluster, document) in services)
+        {
+            foreach (var (path, item) in document["paths"]!.AsObject())
+            {
+                foreach (var (method, operation) in item!.AsObject())
+                {
+                    if (Routes.GatewayPathFor(cluster, method.ToUpperInvariant(), path) is { } published)
+                    {
+                        combined["paths"]![published]![method]!["operationId"]!.GetValue<string>().ShouldBe(operation!["operationId"]!.GetValue<string>());
+                    }
+                }
+            }
+        }
+
+        combined["paths"]!.AsObject().ShouldContainKey("/api/dashboard");
+        combined["tags"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ShouldBe(["Orders", "Products", "Payments", "Notifications", "Users", "Tokens", "Dashboard", "Audit", "Administration"]);
+    }
+
+    [Fact]
+    public void a_schema_two_services_define_differently_keeps_its_name_in_the_first_and_gets_the_service_prefix_in_the_other()
+    {
+        static JsonObject Document(string service, string type) => JsonNode.Parse($$"""
+            {
+              "openapi": "3.1.1", "info": { "title": "Shop {{service}} API", "version": "1" },
+              "paths": { "/api/{{service}}": { "get": { "responses": { "200": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Item" } } } } } } } },
+              "components": { "schemas": { "Item": { "type": "{{type}}" } } }
+            }
+            """)!.AsObject();
+
+        var combined = GatewayDocument.Combine([Document("Ordering", "object"), Document("Inventory", "string")]);
+
+        combined["components"]!["schemas"]!.AsObject().Select(s => s.Key).ShouldBe(["Item", "InventoryItem"], ignoreOrder: true);
+        combined["components"]!["schemas"]!["InventoryItem"]!["type"]!.GetValue<string>().ShouldBe("string");
+        Reference(combined, "/api/Ordering").ShouldBe("#/components/schemas/Item");
+        Reference(combined, "/api/Inventory").ShouldBe("#/components/schemas/InventoryItem");
+
+        static string Reference(JsonObject document, string path) =>
+            document["paths"]![path]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task the_combined_document_is_a_503_problem_naming_the_service_that_does_not_answer()
+    {
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/openapi/shop.json");
+            s.StatusCodeShouldBe(503);
+            s.ContentTypeShouldBe("application/problem+json");
+        });
+        (await result.ReadAsTextAsync()).ShouldContain("payments");
     }
 }

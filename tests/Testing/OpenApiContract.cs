@@ -39,18 +39,25 @@ public static class OpenApiContract
     }
 
     /// <summary>The document reads without errors and says, for every operation, what a client needs to call it.</summary>
-    private static void ShouldDescribeEveryOperation(string served)
+    public static void ShouldDescribeEveryOperation(string served)
     {
         var read = OpenApiDocument.Parse(served, "json");
         read.Diagnostic?.Errors.ShouldBeEmpty();
         var document = read.Document.ShouldNotBeNull();
         document.Components!.SecuritySchemes!.ShouldContainKey("Bearer");
+        var tags = document.Tags.ShouldNotBeNull().ToDictionary(t => t.Name!, t => t.Description);
+        tags.Values.ShouldAllBe(d => !string.IsNullOrWhiteSpace(d), "every tag says what its operations are about");
+        var operationIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (path, item) in document.Paths)
         {
             foreach (var (method, operation) in item.Operations!)
             {
                 var name = $"{method} {path}";
                 operation.Summary.ShouldNotBeNullOrWhiteSpace($"{name} has no summary");
+                operation.Summary.ShouldMatch(@"^[A-Z].*\.$", $"{name}'s summary is not a sentence");
+                operation.OperationId.ShouldNotBeNull($"{name} has no operationId").ShouldMatch("^[a-z][A-Za-z]+$", $"{name}'s operationId is not a readable camelCase name");
+                operationIds.Add(operation.OperationId).ShouldBeTrue($"{name} repeats the operationId {operation.OperationId}");
+                operation.Tags.ShouldNotBeNull().Select(t => t.Name).ShouldHaveSingleItem($"{name} is not under exactly one tag").ShouldBeOneOf([.. tags.Keys]);
                 operation.Responses!.Keys.ShouldContain(k => k.StartsWith('2'), $"{name} declares no success answer");
                 foreach (var (status, response) in operation.Responses.Where(r => ProblemStatuses.Contains(r.Key)))
                 {

@@ -18,8 +18,8 @@ public static class DashboardEndpoint
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/dashboard", GetAsync).RequireAuthorization()
-            .WithSummary("The caller's profile, five latest orders and notifications in one call").Produces<DashboardView>();
+        endpoints.MapGet("/api/dashboard", GetAsync).RequireAuthorization().WithName("getDashboard")
+            .WithSummary("Read the caller's profile, five latest orders and notifications in one call.").Produces<DashboardView>();
         return endpoints;
     }
 

@@ -13,8 +13,8 @@ public sealed record JsonWebKeySet(IReadOnlyList<PublicJsonWebKey> Keys);
 /// <summary>What other services and clients need to validate Identity's tokens: OpenID Connect discovery and the public keys.</summary>
 public static class DiscoveryEndpoints
 {
-    [WolverineGet("/.well-known/openid-configuration"), AllowAnonymous]
-    [EndpointSummary("OpenID Connect discovery: issuer and JWKS address"), ProducesResponseType<Dictionary<string, object>>(StatusCodes.Status200OK)]
+    [WolverineGet("/.well-known/openid-configuration", OperationId = "getOpenIdConfiguration"), AllowAnonymous]
+    [EndpointSummary("Read the OpenID Connect discovery document: the issuer and where its signing keys are."), ProducesResponseType<Dictionary<string, object>>(StatusCodes.Status200OK)]
     public static IResult Configuration(JwtSettings jwt)
     {
         var authority = jwt.Authority.TrimEnd('/');
@@ -33,8 +33,8 @@ public static class DiscoveryEndpoints
     }
 
     /// <summary>Only public parameters leave the service: the JWK is built from x and y, never from the private key.</summary>
-    [WolverineGet("/.well-known/jwks.json"), AllowAnonymous]
-    [EndpointSummary("The public keys that verify access tokens"), ProducesResponseType<JsonWebKeySet>(StatusCodes.Status200OK)]
+    [WolverineGet("/.well-known/jwks.json", OperationId = "getSigningKeys"), AllowAnonymous]
+    [EndpointSummary("Read the public keys that verify access tokens."), ProducesResponseType<JsonWebKeySet>(StatusCodes.Status200OK)]
     public static JsonWebKeySet Keys(SigningKeyRing ring) => new([.. ring.Published.Select(k =>
     {
         var point = k.Key.ECDsa.ExportParameters(includePrivateParameters: false).Q;

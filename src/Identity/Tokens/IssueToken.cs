@@ -26,8 +26,8 @@ public static class IssueTokenEndpoint
         ("password", string.IsNullOrEmpty(request.Password) ? "Password is required." : null),
         ("password", request.Password?.Length > CredentialRules.MaxPasswordLength ? "Password is too long." : null));
 
-    [WolverinePost("/auth/token"), AllowAnonymous, OperationEndpoint]
-    [EndpointSummary("Log in: exchange e-mail and password for an access token"), ProducesResponseType<IssuedToken>(StatusCodes.Status200OK)]
+    [WolverinePost("/auth/token", OperationId = "issueToken"), AllowAnonymous, OperationEndpoint]
+    [EndpointSummary("Log in: exchange an e-mail address and password for an access token."), ProducesResponseType<IssuedToken>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(RequestToken request, IDocumentSession session, PasswordHasher hasher, TokenIssuer issuer, CancellationToken ct)
     {
         var userId = await session.FindAsync(Registration.EmailClaim, request.Email!, ct);

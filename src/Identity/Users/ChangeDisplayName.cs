@@ -33,8 +33,8 @@ public static class ChangeDisplayNameEndpoint
         return name == user.DisplayName ? Decision.Accept() : Decision.Accept(new DisplayNameChanged(user.Id, name));
     }
 
-    [WolverinePut("/users/me/display-name")]
-    [EndpointSummary("Change the caller's display name"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePut("/users/me/display-name", OperationId = "changeMyDisplayName")]
+    [EndpointSummary("Change the caller's display name."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Put(ChangeDisplayName command, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(caller.UserId(), http, bus, user => Decide(user, command.DisplayName!));
 }

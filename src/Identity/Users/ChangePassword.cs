@@ -35,8 +35,8 @@ public static class ChangePasswordEndpoint
             : Decision.Reject(ErrorKind.Invalid, "The current password is wrong.");
     }
 
-    [WolverinePost("/users/me/password")]
-    [EndpointSummary("Change the caller's password"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePost("/users/me/password", OperationId = "changeMyPassword")]
+    [EndpointSummary("Change the caller's password."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(ChangePassword command, ClaimsPrincipal caller, IDocumentSession session, PasswordHasher hasher, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(caller.UserId(), http, bus, user => Decide(
             user,

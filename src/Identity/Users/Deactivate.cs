@@ -18,8 +18,8 @@ public static class DeactivateEndpoint
     public static Decision Decide(User user, Guid by, string? reason) =>
         user.Active ? Decision.Accept(new UserDeactivated(user.Id, by, reason?.Trim())) : Decision.Accept();
 
-    [WolverinePost("/users/{id}/deactivate"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Deactivate a user (they can no longer log in)"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePost("/users/{id}/deactivate", OperationId = "deactivateUser"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Deactivate a user, who can then no longer log in."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, string? reason, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, user => Decide(user, caller.UserId(), reason));
 }

@@ -14,14 +14,14 @@ namespace Shop.Identity.Users;
 /// </summary>
 public static class GetUserEndpoints
 {
-    [WolverineGet("/users/me"), ReadsOwnWrites]
-    [EndpointSummary("The caller's own profile"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
+    [WolverineGet("/users/me", OperationId = "getMyProfile"), ReadsOwnWrites]
+    [EndpointSummary("Read the caller's own profile."), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public static Task<IResult> Me(ClaimsPrincipal user, IQuerySession session, HttpContext http) =>
         session.ReadAsync<UserView>(user.UserId(), http, "User", knownToExist: true);
 
-    [WolverineGet("/users/{id}"), ReadsOwnWrites]
-    [EndpointSummary("Get a user's profile (self, admins and auditors)"), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
+    [WolverineGet("/users/{id}", OperationId = "getUser"), ReadsOwnWrites]
+    [EndpointSummary("Read a user's profile (one's own; admins and auditors any)."), ProducesResponseType<UserView>(StatusCodes.Status200OK)]
     public static Task<IResult> ById(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<UserView>(id, http, "User", user => user.Id);
 }

@@ -31,8 +31,8 @@ public static class GrantRoleEndpoint
         return user.Roles.Contains(role) ? Decision.Accept() : Decision.Accept(new RoleGranted(user.Id, role, by));
     }
 
-    [WolverinePost("/users/{id}/roles"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Grant a role to a user"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePost("/users/{id}/roles", OperationId = "grantRole"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Grant a role to a user."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, GrantRole command, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, user => Decide(user, command.Role!, caller.UserId()));
 }

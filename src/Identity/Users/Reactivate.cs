@@ -15,8 +15,8 @@ public static class ReactivateEndpoint
     public static Decision Decide(User user, Guid by) =>
         user.Active ? Decision.Accept() : Decision.Accept(new UserReactivated(user.Id, by));
 
-    [WolverinePost("/users/{id}/reactivate"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Reactivate a user"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePost("/users/{id}/reactivate", OperationId = "reactivateUser"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Reactivate a deactivated user."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, user => Decide(user, caller.UserId()));
 }

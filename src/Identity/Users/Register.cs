@@ -24,8 +24,8 @@ public static class RegisterEndpoint
         ("password", CredentialRules.PasswordProblem(command.Password)),
         ("displayName", CredentialRules.DisplayNameProblem(command.DisplayName)));
 
-    [WolverinePost("/users"), AllowAnonymous]
-    [EndpointSummary("Register as a customer"), ProducesResponseType<WriteAccepted>(StatusCodes.Status201Created)]
+    [WolverinePost("/users", OperationId = "registerUser"), AllowAnonymous]
+    [EndpointSummary("Register as a customer."), ProducesResponseType<WriteAccepted>(StatusCodes.Status201Created)]
     public static async Task<IResult> Post(RegisterUser command, IDocumentSession session, PasswordHasher hasher, IMessageBus bus, HttpContext http)
     {
         var registered = await Registration.StartAsync(

@@ -26,8 +26,8 @@ public static class RevokeRoleEndpoint
         return user.Roles.Contains(role) ? Decision.Accept(new RoleRevoked(user.Id, role, by)) : Decision.Accept();
     }
 
-    [WolverineDelete("/users/{id}/roles/{role}"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Revoke a role from a user"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverineDelete("/users/{id}/roles/{role}", OperationId = "revokeRole"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Revoke a role from a user."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Delete(Guid id, string role, ClaimsPrincipal caller, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         RoleRules.Problem(role) is { } problem
             ? Task.FromResult(Problems.BadRequest("role", problem))

@@ -15,8 +15,8 @@ public sealed record UserStatus(Guid Id, bool Active);
 /// </summary>
 public static class UserStatusEndpoint
 {
-    [WolverineGet("/users/{id}/status")]
-    [EndpointSummary("Whether a user is active now"), ProducesResponseType<UserStatus>(StatusCodes.Status200OK)]
+    [WolverineGet("/users/{id}/status", OperationId = "getUserStatus")]
+    [EndpointSummary("Tell whether a user is active now."), ProducesResponseType<UserStatus>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid id, ClaimsPrincipal caller, IQuerySession session, CancellationToken ct)
     {
         if (id != caller.UserId() && !caller.IsAdminOrAuditor())

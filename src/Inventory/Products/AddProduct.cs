@@ -25,8 +25,8 @@ public static class AddProductEndpoint
         ("price", CatalogRules.PriceProblem(command.Price)),
         ("currency", CatalogRules.CurrencyProblem(command.Currency)));
 
-    [WolverinePost("/products"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Add a product to the catalog"), ProducesResponseType<WriteAccepted>(StatusCodes.Status201Created)]
+    [WolverinePost("/products", OperationId = "addProduct"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Add a product to the catalog."), ProducesResponseType<WriteAccepted>(StatusCodes.Status201Created)]
     public static async Task<IResult> Post(AddProduct command, IDocumentSession session, HttpContext http)
     {
         if (await session.FindAsync(SkuClaim, command.Sku!, http.RequestAborted) is not null)

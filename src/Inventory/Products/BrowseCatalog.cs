@@ -10,8 +10,8 @@ namespace Shop.Inventory.Products;
 /// <summary>Anyone may browse the catalog: a page of products (optionally those whose name contains <c>?name=</c>), or one product.</summary>
 public static class BrowseCatalogEndpoints
 {
-    [WolverineGet("/products"), AllowAnonymous, ReadsOwnWrites]
-    [EndpointSummary("Browse the catalog"), ProducesResponseType<Page<CatalogItem>>(StatusCodes.Status200OK)]
+    [WolverineGet("/products", OperationId = "listProducts"), AllowAnonymous, ReadsOwnWrites]
+    [EndpointSummary("Browse the catalog."), ProducesResponseType<Page<CatalogItem>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(string? name, int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)
@@ -34,7 +34,7 @@ public static class BrowseCatalogEndpoints
         return Results.Ok(await query.OrderBy(p => p.Name).ThenBy(p => p.Id).ToPageAsync(page, pageSize, ct));
     }
 
-    [WolverineGet("/products/{id}"), AllowAnonymous, ReadsOwnWrites]
-    [EndpointSummary("Get a product"), ProducesResponseType<CatalogItem>(StatusCodes.Status200OK)]
+    [WolverineGet("/products/{id}", OperationId = "getProduct"), AllowAnonymous, ReadsOwnWrites]
+    [EndpointSummary("Get one product."), ProducesResponseType<CatalogItem>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) => session.ReadAsync<CatalogItem>(id, http, "Product");
 }

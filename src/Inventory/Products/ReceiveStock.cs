@@ -20,8 +20,8 @@ public static class ReceiveStockEndpoint
     public static ProblemDetails Validate(ReceiveStock command) => Validation.Check(
         ("quantity", command.Quantity is >= 1 and <= StockRules.MaxQuantity ? null : $"Quantity must be between 1 and {StockRules.MaxQuantity}."));
 
-    [WolverinePost("/products/{id}/stock"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Receive stock of a product"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePost("/products/{id}/stock", OperationId = "receiveStock"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Receive stock of a product."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ReceiveStock command, IDocumentSession session, HttpContext http) =>
         session.DecideAsync<Product>(id, http, product => StockRules.Receive(product, command.Quantity!.Value));
 }

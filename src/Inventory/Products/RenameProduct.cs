@@ -18,8 +18,8 @@ public static class RenameProductEndpoint
 {
     public static ProblemDetails Validate(RenameProduct command) => Validation.Check(("name", CatalogRules.NameProblem(command.Name)));
 
-    [WolverinePut("/products/{id}/name"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Rename a product"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePut("/products/{id}/name", OperationId = "renameProduct"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Rename a product."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Put(Guid id, RenameProduct command, IDocumentSession session, HttpContext http) =>
         session.DecideAsync<Product>(id, http, product => CatalogRules.Rename(product, command.Name!));
 }

@@ -19,8 +19,8 @@ public static class RepriceProductEndpoint
 {
     public static ProblemDetails Validate(RepriceProduct command) => Validation.Check(("price", CatalogRules.PriceProblem(command.Price)));
 
-    [WolverinePut("/products/{id}/price"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Change a product's price"), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
+    [WolverinePut("/products/{id}/price", OperationId = "repriceProduct"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Change a product's price."), ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK)]
     public static Task<IResult> Put(Guid id, RepriceProduct command, IDocumentSession session, HttpContext http) =>
         session.DecideAsync<Product>(id, http, product => CatalogRules.Reprice(product, command.Price!.Value));
 }

@@ -11,8 +11,8 @@ namespace Shop.Notifications.Notifications;
 /// <summary>The caller's notifications, newest first; admins and auditors may ask for any customer's with <c>?customerId=</c>.</summary>
 public static class ReadNotificationsEndpoint
 {
-    [WolverineGet("/notifications"), ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden), ReadsOwnWrites]
-    [EndpointSummary("List notifications sent to the caller (admins and auditors: any customer's)"), ProducesResponseType<Page<NotificationView>>(StatusCodes.Status200OK)]
+    [WolverineGet("/notifications", OperationId = "listNotifications"), ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden), ReadsOwnWrites]
+    [EndpointSummary("List the notifications sent to the caller (admins and auditors: any customer's)."), ProducesResponseType<Page<NotificationView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid? customerId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)

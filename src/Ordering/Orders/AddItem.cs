@@ -34,8 +34,8 @@ public static class AddItemEndpoint
                 ? Decision.Reject(ErrorKind.Invalid, $"An order has at most {OrderRules.MaxLines} lines.")
                 : Decision.Accept(new ItemAdded(order.Id, order.CustomerId, currency, line)));
 
-    [WolverinePost("/orders/{id}/items")]
-    [EndpointSummary("Add an item to a pending order"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
+    [WolverinePost("/orders/{id}/items", OperationId = "addOrderItem")]
+    [EndpointSummary("Add an item to a pending order."), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(Guid id, AddItem command, ClaimsPrincipal user, IDocumentSession session, Pricing pricing, IMessageBus bus, HttpContext http)
     {
         var ct = http.RequestAborted;

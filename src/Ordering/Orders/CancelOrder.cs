@@ -30,8 +30,8 @@ public static class CancelOrderEndpoint
         _ => Decision.Accept(new OrderCancelled(order.Id, order.CustomerId, reason, by)),
     };
 
-    [WolverinePost("/orders/{id}/cancel")]
-    [EndpointSummary("Cancel an order that has not shipped"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
+    [WolverinePost("/orders/{id}/cancel", OperationId = "cancelOrder")]
+    [EndpointSummary("Cancel an order that has not shipped."), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http, string? reason) =>
         session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), reason), async (before, _) =>
         {

@@ -36,8 +36,8 @@ public static class CheckOutEndpoint
                 ? Decision.Conflict("An empty order cannot be checked out.")
                 : Decision.Accept(new OrderCheckedOut(order.Id, order.CustomerId, paymentMethod, order.Total, order.Currency!)));
 
-    [WolverinePost("/orders/{id}/checkout")]
-    [EndpointSummary("Check out: reserve stock and take payment, asynchronously"), ProducesResponseType<OrderResponse>(StatusCodes.Status202Accepted)]
+    [WolverinePost("/orders/{id}/checkout", OperationId = "checkOutOrder")]
+    [EndpointSummary("Check out: reserve the stock and take the payment, asynchronously."), ProducesResponseType<OrderResponse>(StatusCodes.Status202Accepted)]
     public static async Task<IResult> Post(
         Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, FulfilmentSettings settings, IMessageBus bus, HttpContext http)
     {

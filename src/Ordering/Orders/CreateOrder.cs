@@ -33,8 +33,8 @@ public static class CreateOrderEndpoint
     public static OrderCreated Decide(Guid orderId, Guid customerId, IReadOnlyList<(OrderLine Line, string Currency)> lines) =>
         new(orderId, customerId, lines.Select(l => l.Currency).FirstOrDefault(), [.. lines.Select(l => l.Line)]);
 
-    [WolverinePost("/orders")]
-    [EndpointSummary("Create a pending order"), ProducesResponseType<OrderResponse>(StatusCodes.Status201Created)]
+    [WolverinePost("/orders", OperationId = "createOrder")]
+    [EndpointSummary("Create a pending order."), ProducesResponseType<OrderResponse>(StatusCodes.Status201Created)]
     public static async Task<IResult> Post(CreateOrder command, ClaimsPrincipal caller, IDocumentSession session, Pricing pricing, HttpContext http)
     {
         var ct = http.RequestAborted;

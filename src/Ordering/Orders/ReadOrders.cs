@@ -20,13 +20,13 @@ public static class ReadOrdersEndpoints
 {
     private const int DefaultLimit = 20;
 
-    [WolverineGet("/orders/{id}"), ReadsOwnWrites]
-    [EndpointSummary("Get an order"), ProducesResponseType<OrderDetails>(StatusCodes.Status200OK)]
+    [WolverineGet("/orders/{id}", OperationId = "getOrder"), ReadsOwnWrites]
+    [EndpointSummary("Get one order."), ProducesResponseType<OrderDetails>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<OrderDetails>(id, http, "Order", order => order.CustomerId);
 
-    [WolverineGet("/orders"), ReadsOwnWrites]
-    [EndpointSummary("The caller's orders, newest first"), ProducesResponseType<List<OrderListItem>>(StatusCodes.Status200OK)]
+    [WolverineGet("/orders", OperationId = "listMyOrders"), ReadsOwnWrites]
+    [EndpointSummary("List the caller's orders, newest first."), ProducesResponseType<List<OrderListItem>>(StatusCodes.Status200OK)]
     public static async Task<IResult> Mine(int? limit, ClaimsPrincipal caller, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         if (limit is < 1 or > Paging.MaxPageSize)

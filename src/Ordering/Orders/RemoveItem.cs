@@ -17,8 +17,8 @@ public static class RemoveItemEndpoint
                 ? Decision.Accept(new ItemRemoved(order.Id, order.CustomerId, productId))
                 : Decision.Accept());
 
-    [WolverineDelete("/orders/{id}/items/{productId}")]
-    [EndpointSummary("Remove a product from a pending order"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
+    [WolverineDelete("/orders/{id}/items/{productId}", OperationId = "removeOrderItem")]
+    [EndpointSummary("Remove a product from a pending order."), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static Task<IResult> Delete(Guid id, Guid productId, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), productId));
 }

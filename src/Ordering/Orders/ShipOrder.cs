@@ -20,8 +20,8 @@ public static class ShipOrderEndpoint
         _ => Decision.Conflict($"The order is {order.Status}; only a Confirmed order can ship."),
     };
 
-    [WolverinePost("/orders/{id}/ship"), Authorize(Policy = ShopPolicies.Admin)]
-    [EndpointSummary("Ship a confirmed order"), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
+    [WolverinePost("/orders/{id}/ship", OperationId = "shipOrder"), Authorize(Policy = ShopPolicies.Admin)]
+    [EndpointSummary("Ship a confirmed order."), ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid id, ClaimsPrincipal user, IDocumentSession session, IMessageBus bus, HttpContext http) =>
         session.DecideAsync(id, http, bus, order => Decide(order, user.UserId()), async (shipped, _) => await bus.PublishAsync(new CommitStock(shipped.Id)));
 }

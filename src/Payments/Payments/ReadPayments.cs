@@ -14,8 +14,8 @@ namespace Shop.Payments.Payments;
 /// </summary>
 public static class ReadPaymentsEndpoints
 {
-    [WolverineGet("/payments"), ReadsOwnWrites]
-    [EndpointSummary("List payments: the caller's own, or any order's for admins and auditors"), ProducesResponseType<Page<PaymentView>>(StatusCodes.Status200OK)]
+    [WolverineGet("/payments", OperationId = "listPayments"), ReadsOwnWrites]
+    [EndpointSummary("List payments: the caller's own, or any order's for admins and auditors."), ProducesResponseType<Page<PaymentView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(Guid? orderId, int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         if (Paging.Problem(page, pageSize) is { } problem)
@@ -43,8 +43,8 @@ public static class ReadPaymentsEndpoints
         return Results.Ok(await query.OrderByDescending(p => p.RequestedAt).ToPageAsync(page, pageSize, ct));
     }
 
-    [WolverineGet("/payments/{id}"), ReadsOwnWrites]
-    [EndpointSummary("Get a payment"), ProducesResponseType<PaymentView>(StatusCodes.Status200OK)]
+    [WolverineGet("/payments/{id}", OperationId = "getPayment"), ReadsOwnWrites]
+    [EndpointSummary("Get one payment."), ProducesResponseType<PaymentView>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<PaymentView>(id, http, "Payment", payment => payment.CustomerId);
 }

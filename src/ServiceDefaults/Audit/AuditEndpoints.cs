@@ -39,17 +39,21 @@ public static class AuditEndpoints
     {
         foreach (var stream in endpoints.ServiceProvider.GetServices<IAuditedStream>())
         {
-            var group = endpoints.MapGroup($"/{stream.Route}/{{id:guid}}").WithTags("Audit");
+            var group = endpoints.MapGroup($"/{stream.Route}/{{id:guid}}");
             group.MapGet("/history", (Guid id, long? fromVersion, int? limit, HttpContext http, IQuerySession session) =>
                 HistoryAsync(stream, id, fromVersion ?? 1, limit ?? MaxHistoryPage, http, session))
-                .WithSummary($"{stream.Name} history: every event, oldest first").Produces<List<HistoryEntry>>();
+                .WithName($"get{Pascal(stream.Name)}History")
+                .WithSummary($"Read the {stream.Name}'s history: every event, oldest first.").Produces<List<HistoryEntry>>();
             group.MapGet("/state", (Guid id, long? version, string? at, HttpContext http, IQuerySession session) =>
                 StateAsync(stream, id, version, at, http, session))
-                .WithSummary($"{stream.Name} state as it was at a version or an instant").Produces<PastState>();
+                .WithName($"get{Pascal(stream.Name)}State")
+                .WithSummary($"Read the {stream.Name}'s state as it was at a version or an instant.").Produces<PastState>();
         }
 
         return endpoints;
     }
+
+    private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name[1..];
 
     private static async Task<IResult> HistoryAsync(
         IAuditedStream stream, Guid id, long fromVersion, int limit, HttpContext http, IQuerySession session)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -46,14 +45,7 @@ internal sealed record EndpointShape(
 
     public bool CarriesVersion => ReadsOne || Writes;
 
-    public string Tag
-    {
-        get
-        {
-            var first = Path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "service";
-            return CultureInfo.InvariantCulture.TextInfo.ToTitleCase(first.TrimStart('.'));
-        }
-    }
+    public string Tag => ApiTags.For(Path);
 
     public string AccessDescription => (Anonymous, Policies) switch
     {

@@ -4,7 +4,10 @@ using Microsoft.OpenApi;
 
 namespace Shop.ServiceDefaults.OpenApi;
 
-/// <summary>Names the document, declares the bearer scheme and drops the server address, so the document is the same wherever it is served.</summary>
+/// <summary>
+/// Names the document, lists its resources' tags, declares the bearer scheme and drops the server
+/// address, so the document is the same wherever it is served.
+/// </summary>
 internal sealed class ShopDocumentTransformer(string service) : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -18,6 +21,8 @@ internal sealed class ShopDocumentTransformer(string service) : IOpenApiDocument
                 "Send an access token from POST /api/auth/token as `Authorization: Bearer <token>`.",
         };
         document.Servers = [];
+        var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags?.AsEnumerable() ?? []).Select(t => t.Name).ToHashSet();
+        document.Tags = ApiTags.All.Where(t => used.Contains(t.Name)).Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }).ToHashSet();
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas?.Remove("IResult");
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>

@@ -27,11 +27,11 @@ public static class ProjectionAdminEndpoints
     /// <summary>GET /admin/projections shows each async projection's progress and lag; POST …/{name}/rebuild rebuilds one.</summary>
     public static IEndpointRouteBuilder MapProjectionAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/admin/projections").WithTags("Operations").WithMetadata(new OperationEndpointAttribute());
-        group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor)
-            .WithSummary("Progress of every projection shard against the event log").Produces<ProjectionStatus>();
-        group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin)
-            .WithSummary("Rebuild one projection from the whole event log, with the live daemon").Produces<ProjectionRebuilt>();
+        var group = endpoints.MapGroup("/admin/projections").WithMetadata(new OperationEndpointAttribute());
+        group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("listProjections")
+            .WithSummary("Show every projection shard's progress against the event log.").Produces<ProjectionStatus>();
+        group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin).WithName("rebuildProjection")
+            .WithSummary("Rebuild one projection from the whole event log, with the live daemon.").Produces<ProjectionRebuilt>();
         return endpoints;
     }
 
