@@ -36,8 +36,9 @@ public sealed class ShopApi(HttpClient http)
 
     public async Task<string> TokenAsync(string email, string password)
     {
-        using var response = await http.PostAsJsonAsync("auth/token", new { email, password });
-        return (await ReadAsync(response)).GetProperty("accessToken").GetString()!;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "password", ["username"] = email, ["password"] = password });
+        using var response = await http.PostAsync("oauth/token", form);
+        return (await ReadAsync(response)).GetProperty("access_token").GetString()!;
     }
 
     public async Task<Guid> AddProductAsync(string adminToken, string sku, decimal price, int stock)

@@ -139,8 +139,8 @@ demo_data() {
   curl -s -o /dev/null -X POST "$gateway/api/users" -H 'content-type: application/json' \
     -d "{\"email\":\"$customer_email\",\"password\":\"$customer_password\",\"displayName\":\"Demo Customer\"}"
   local token
-  token=$(curl -sf -X POST "$gateway/api/auth/token" -H 'content-type: application/json' \
-    -d "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" | json_field '["accessToken"]')
+  token=$(curl -sf -X POST "$gateway/api/oauth/token" -d grant_type=password \
+    --data-urlencode "username=$admin_email" --data-urlencode "password=$admin_password" | json_field '["access_token"]')
   local product sku name price
   for product in "MUG-1|Coffee mug|12.50" "LAMP-1|Desk lamp|39.90" "BOOK-1|Event sourcing notebook|7.25"; do
     IFS='|' read -r sku name price <<<"$product"
@@ -227,7 +227,7 @@ Shop is running.
 
 Try:
   curl $gateway/api/products
-  curl -X POST $gateway/api/auth/token -H 'content-type: application/json' -d '{"email":"$customer_email","password":"$customer_password"}'
+  curl -X POST $gateway/api/oauth/token -d grant_type=password -d username=$customer_email --data-urlencode 'password=$customer_password'
 
 Ctrl-C (or ./shop stop) stops everything; data is kept in $data.
 INFO

@@ -3,7 +3,7 @@ using Shop.Identity.Credentials;
 namespace Shop.Identity;
 
 /// <summary>Identity's own settings (section "Identity").</summary>
-public sealed record IdentitySettings(TimeSpan AccessTokenLifetime, int PasswordIterations, string KeysDirectory, bool GenerateKeys)
+public sealed record IdentitySettings(TimeSpan AccessTokenLifetime, TimeSpan RefreshTokenLifetime, int PasswordIterations, string KeysDirectory, bool GenerateKeys)
 {
     public static IdentitySettings From(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -11,6 +11,7 @@ public sealed record IdentitySettings(TimeSpan AccessTokenLifetime, int Password
         var development = environment.IsDevelopment();
         var settings = new IdentitySettings(
             TimeSpan.FromMinutes(section.GetValue("AccessTokenLifetimeMinutes", 15.0)),
+            TimeSpan.FromDays(section.GetValue("RefreshTokenLifetimeDays", 14.0)),
             section.GetValue("PasswordIterations", PasswordHasher.MinimumIterations),
             Path.GetFullPath(section["Keys:Directory"] ?? (development ? ".local/identity-keys" :
                 throw new InvalidOperationException("Identity__Keys__Directory must name the signing keys' directory outside Development."))),

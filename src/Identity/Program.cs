@@ -21,6 +21,9 @@ builder.AddServiceDefaults(new ShopService
     Marten = opts =>
     {
         opts.Projections.Add<UserViewProjection>(ProjectionLifecycle.Async);
+        opts.Projections.Add<RefreshTokenRevocation>(ProjectionLifecycle.Inline);
+        opts.Schema.For<RefreshToken>().UseOptimisticConcurrency(true).Index(t => t.FamilyId).Index(t => t.UserId);
+        opts.Schema.For<LoginFailures>().UseOptimisticConcurrency(true);
     },
     Wolverine = opts =>
     {
@@ -36,12 +39,18 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(new PasswordHasher(settings.PasswordIterations));
 builder.Services.AddSingleton<SigningKeyRing>();
 builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddSingleton(LoginThrottle.From(builder.Configuration));
+builder.Services.AddSingleton<LogIn>();
+builder.Services.AddSingleton<RefreshTokenStore>();
+builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddSingleton<IAccountStatus, StreamAccountStatus>();
 builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>, KeyRingConfiguration>());
 builder.Services.AddAuditedStream<User>("users", "user", user => user.Id);
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.MapServiceDefaults();
+app.MapOAuthEndpoints();
 return await app.RunServiceAsync(args);
 
 public partial class Program;

@@ -20,8 +20,15 @@ public class GeneratedClientTests(ShopProcesses shop)
         var email = $"client-{Guid.NewGuid():N}@example.com";
         var identity = new IdentityClient(Adapter(new AnonymousAuthenticationProvider()));
         await identity.Users.PostAsync(new IdentityModels.RegisterUser { Email = email, Password = "generated client passphrase", DisplayName = "Client" });
-        var token = await identity.Auth.Token.PostAsync(new IdentityModels.RequestToken { Email = email, Password = "generated client passphrase" });
+        var token = await identity.Oauth.Token.PostAsync(new Shop.Client.Identity.Oauth.Token.TokenPostRequestBody
+        {
+            GrantType = "password",
+            Username = email,
+            Password = "generated client passphrase",
+        });
         token!.AccessToken.ShouldNotBeNullOrEmpty();
+        var renewed = await identity.Oauth.Token.PostAsync(new Shop.Client.Identity.Oauth.Token.TokenPostRequestBody { GrantType = "refresh_token", RefreshToken = token.RefreshToken });
+        renewed!.RefreshToken.ShouldNotBe(token.RefreshToken);
 
         var sku = await shop.ProductInStockAsync("Generated client kettle", 18.5m);
         var catalog = new InventoryClient(Adapter(new AnonymousAuthenticationProvider()));

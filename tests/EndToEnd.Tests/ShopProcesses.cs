@@ -91,9 +91,10 @@ public sealed class ShopProcesses : IAsyncLifetime
 
     public async Task<string> TokenAsync(string email, string password)
     {
-        using var response = await Http.PostAsJsonAsync("auth/token", new { email, password });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "password", ["username"] = email, ["password"] = password });
+        using var response = await Http.PostAsync("oauth/token", form);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
     public HttpRequestMessage Request(HttpMethod method, string url, string? token, object? body = null)

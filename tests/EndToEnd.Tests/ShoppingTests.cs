@@ -17,14 +17,14 @@ public class ShoppingTests(ShopProcesses shop)
         settled.GetProperty("status").GetString().ShouldBe("Confirmed");
         settled.GetProperty("total").GetDecimal().ShouldBe(39.98m);
         var history = await shop.ReadAsync($"orders/{order}/history", token);
-        history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ShouldContain("order_confirmed");
+        history.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ShouldContain("order_confirmed");
         var payments = await ShopProcesses.EventuallyAsync(() => shop.ReadAsync($"payments?orderId={order}", token), p => p.GetProperty("total").GetInt32() == 1, "the payment in its read model");
         payments.GetProperty("items")[0].GetProperty("status").GetString().ShouldBe("Captured");
         var notifications = await ShopProcesses.EventuallyAsync(() => shop.ReadAsync("notifications", token), n => n.GetProperty("total").GetInt32() >= 2, "two notifications");
         notifications.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("template").GetString()).ShouldContain("order-confirmed");
         var dashboard = await shop.ReadAsync("dashboard", token);
         dashboard.GetProperty("unavailable").GetArrayLength().ShouldBe(0);
-        dashboard.GetProperty("orders")[0].GetProperty("orderId").GetGuid().ShouldBe(order);
+        dashboard.GetProperty("orders").GetProperty("items")[0].GetProperty("orderId").GetGuid().ShouldBe(order);
     }
 
     [Theory]

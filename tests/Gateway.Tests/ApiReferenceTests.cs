@@ -13,6 +13,8 @@ public class ApiReferenceTests(GatewayFixture fixture)
     [InlineData("identity", "POST", "/users", "/api/users")]
     [InlineData("identity", "GET", "/users/{id}/history", "/api/users/{id}/history")]
     [InlineData("identity", "POST", "/auth/token", "/api/auth/token")]
+    [InlineData("identity", "POST", "/oauth/token", "/api/oauth/token")]
+    [InlineData("identity", "POST", "/oauth/revoke", "/api/oauth/revoke")]
     [InlineData("inventory", "GET", "/products/{id}", "/api/products/{id}")]
     [InlineData("inventory", "PUT", "/products/{id}/price", "/api/products/{id}/price")]
     [InlineData("ordering", "DELETE", "/orders/{id}/items/{productId}", "/api/orders/{id}/items/{productId}")]

@@ -7,7 +7,7 @@ public class GatewayTests(GatewayFixture fixture)
 {
     [Theory]
     [InlineData("GET", "/api/users/me", "identity", "/users/me")]
-    [InlineData("GET", "/api/orders?limit=5", "ordering", "/orders?limit=5")]
+    [InlineData("GET", "/api/orders?pageSize=5", "ordering", "/orders?pageSize=5")]
     [InlineData("POST", "/api/orders/abc/checkout", "ordering", "/orders/abc/checkout")]
     [InlineData("GET", "/api/products/42", "inventory", "/products/42")]
     [InlineData("POST", "/api/products", "inventory", "/products")]
@@ -64,7 +64,7 @@ public class GatewayTests(GatewayFixture fixture)
         var dashboard = await SendAsync<JsonElement>("GET", "/api/dashboard", fixture.Tokens.Customer(Guid.NewGuid()), 200);
 
         dashboard.GetProperty("profile").GetProperty("service").GetString().ShouldBe("identity");
-        dashboard.GetProperty("orders").GetProperty("path").GetString().ShouldBe("/orders?limit=5");
+        dashboard.GetProperty("orders").GetProperty("path").GetString().ShouldBe("/orders?pageSize=5");
         dashboard.GetProperty("notifications").ValueKind.ShouldBe(JsonValueKind.Null);
         dashboard.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()).ShouldBe(["notifications"]);
     }
@@ -85,16 +85,18 @@ public class GatewayTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task log_in_attempts_beyond_the_limit_get_429_with_retry_after()
+    public async Task log_in_requests_to_either_token_endpoint_beyond_the_limit_get_429_with_retry_after()
     {
-        for (var i = 0; i < GatewayFixture.TokenPerMinute; i++)
+        var forwarded = (await SendAsync<Echo>("POST", "/api/oauth/token", token: null, 200))!;
+        (forwarded.Service, forwarded.Path).ShouldBe(("identity", "/oauth/token"));
+        for (var i = 1; i < GatewayFixture.TokenPerMinute; i++)
         {
             await SendAsync<Echo>("POST", "/api/auth/token", token: null, 200);
         }
 
         var result = await fixture.Host.Scenario(s =>
         {
-            s.Post.Json(new { email = "x@example.com", password = "guess" }).ToUrl("/api/auth/token");
+            s.Post.FormData(new() { ["grant_type"] = "password", ["username"] = "x@example.com", ["password"] = "guess" }).ToUrl("/api/oauth/token");
             s.StatusCodeShouldBe(429);
         });
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.ReadModels;
 using Shop.Testing;
 
 namespace Shop.Identity.Tests;
@@ -92,7 +93,7 @@ public class AuditTests(IdentityFixture fixture)
         }
     }
 
-    private async Task<List<HistoryEntry>> HistoryAsync(Guid id, string token)
+    private async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Guid id, string token)
     {
         var result = await fixture.Host.Scenario(s =>
         {
@@ -100,7 +101,7 @@ public class AuditTests(IdentityFixture fixture)
             s.Bearer(token);
             s.StatusCodeShouldBeOk();
         });
-        return (await result.ReadAsJsonAsync<List<HistoryEntry>>())!;
+        return (await result.ReadAsJsonAsync<Page<HistoryEntry>>())!.Items;
     }
 
     private async Task<PastState> StateAsync(Guid id, string token, string query)

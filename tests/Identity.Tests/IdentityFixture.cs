@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JasperFx.CommandLine;
 using Marten;
 using Shop.Identity.Credentials;
@@ -73,14 +74,24 @@ public sealed class IdentityFixture : IAsyncLifetime
         return (id, email, await TokenAsync(email, Password));
     }
 
-    public async Task<string> TokenAsync(string email, string password)
+    public async Task<string> TokenAsync(string email, string password) =>
+        (await LogInAsync(email, password)).GetProperty("access_token").GetString()!;
+
+    /// <summary>An OAuth 2.0 password grant that must succeed: the token answer.</summary>
+    public async Task<JsonElement> LogInAsync(string email, string password, string address = "192.0.2.1") =>
+        await OAuthAsync(new() { ["grant_type"] = "password", ["username"] = email, ["password"] = password }, 200, address);
+
+    /// <summary>Posts a form to the token endpoint from <paramref name="address"/> and returns the JSON answer, which must have <paramref name="status"/>.</summary>
+    public async Task<JsonElement> OAuthAsync(Dictionary<string, string> form, int status, string address = "192.0.2.1", string path = "/oauth/token")
     {
         var result = await Host.Scenario(s =>
         {
-            s.Post.Json(new { email, password }).ToUrl("/auth/token");
-            s.StatusCodeShouldBeOk();
+            s.Post.FormData(form).ToUrl(path);
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address));
+            s.StatusCodeShouldBe(status);
         });
-        return (await result.ReadAsJsonAsync<TokenAnswer>())!.AccessToken;
+        var body = await result.ReadAsTextAsync();
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
     /// <summary>The user as the read model shows it once it reflects <paramref name="minVersion"/>.</summary>
@@ -112,5 +123,4 @@ public sealed class IdentityFixture : IAsyncLifetime
         return (await session.Events.AggregateStreamAsync<User>(id))?.Email;
     }
 
-    public sealed record TokenAnswer(string AccessToken, string TokenType, int ExpiresIn);
 }

@@ -53,5 +53,5 @@ public sealed class SigningKeyRingTests : IDisposable
     }
 
     private SigningKeyRing Ring(bool generate) =>
-        new(new IdentitySettings(TimeSpan.FromMinutes(15), 1_000, _directory, generate), Jwt, _clock);
+        new(new IdentitySettings(TimeSpan.FromMinutes(15), TimeSpan.FromDays(14), 1_000, _directory, generate), Jwt, _clock);
 }

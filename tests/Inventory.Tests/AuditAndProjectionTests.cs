@@ -1,6 +1,7 @@
 using Marten.Events;
 using Shop.Contracts.Inventory;
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.ReadModels;
 using Shop.Testing;
 
 namespace Shop.Inventory.Tests;
@@ -22,7 +23,7 @@ public class AuditAndProjectionTests(InventoryFixture fixture)
             s.Get.Url($"/products/{id}/history");
             s.Bearer(fixture.Tokens.Auditor());
             s.StatusCodeShouldBeOk();
-        })).ReadAsJsonAsync<List<HistoryEntry>>();
+        })).ReadAsJsonAsync<Page<HistoryEntry>>();
         var before = await (await fixture.Host.Scenario(s =>
         {
             s.Get.Url($"/products/{id}/state?version=2");
@@ -30,7 +31,8 @@ public class AuditAndProjectionTests(InventoryFixture fixture)
             s.StatusCodeShouldBeOk();
         })).ReadAsJsonAsync<PastState>();
 
-        history!.Select(e => e.Type).ShouldBe(["product_added", "stock_received", "stock_reserved"]);
+        history!.Items.Select(e => e.Type).ShouldBe(["product_added", "stock_received", "stock_reserved"]);
+        history.Total.ShouldBe(3);
         before!.State!["onHand"]!.GetValue<int>().ShouldBe(4);
         before.State["reservations"]!.AsObject().Count.ShouldBe(0);
         await fixture.Host.Scenario(s =>

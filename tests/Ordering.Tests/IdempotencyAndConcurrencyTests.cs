@@ -4,6 +4,7 @@ using Marten.Events;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Ordering.Orders;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.ReadModels;
 using Shop.Testing;
 
 namespace Shop.Ordering.Tests;
@@ -29,8 +30,8 @@ public class IdempotencyAndConcurrencyTests(OrderingFixture fixture)
         {
             s.Get.Url("/orders");
             s.Bearer(token);
-        })).ReadAsJsonAsync<List<OrderListItem>>();
-        mine!.ShouldHaveSingleItem();
+        })).ReadAsJsonAsync<Page<OrderListItem>>();
+        mine!.Items.ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -97,7 +98,9 @@ public class IdempotencyAndConcurrencyTests(OrderingFixture fixture)
 
         var again = await PostAsync("/orders", body, token, key, 409);
 
-        (await again.ReadAsJsonAsync<ProblemDetails>())!.Title.ShouldBe("Request carried out, answer lost");
+        var problem = (await again.ReadAsJsonAsync<ProblemDetails>())!;
+        problem.Title.ShouldBe("Request carried out, answer lost");
+        problem.Extensions["code"]!.ToString().ShouldBe("idempotency_answer_lost");
         await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         (await MineAsync(token)).ShouldHaveSingleItem();
     }
@@ -222,11 +225,11 @@ public class IdempotencyAndConcurrencyTests(OrderingFixture fixture)
         await session.SaveChangesAsync(TestContext.Current.CancellationToken);
     }
 
-    private async Task<List<OrderListItem>> MineAsync(string token) => (await (await fixture.Host.Scenario(s =>
+    private async Task<IReadOnlyList<OrderListItem>> MineAsync(string token) => (await (await fixture.Host.Scenario(s =>
     {
         s.Get.Url("/orders");
         s.Bearer(token);
-    })).ReadAsJsonAsync<List<OrderListItem>>())!;
+    })).ReadAsJsonAsync<Page<OrderListItem>>())!.Items;
 
     private Task<IScenarioResult> PostAsync(string url, object body, string token, string key, int expected) => fixture.Host.Scenario(s =>
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Marten.Events;
 using Shop.Ordering.Orders;
+using Shop.ServiceDefaults.ReadModels;
 using Shop.Testing;
 using Wolverine.Tracking;
 using Integration = Shop.Contracts.Orders;
@@ -93,8 +94,8 @@ public class OrderApiTests(OrderingFixture fixture)
         var order = await fixture.CreateAsync(token, (mug, 1));
         await SendAsync(HttpMethod.Post, $"/orders/{order.Id}/checkout", new { paymentMethod = "pm_card_visa" }, token, 202);
 
-        await SendAsync(HttpMethod.Post, $"/orders/{order.Id}/items", new { productId = mug, quantity = 1 }, token, 409);
-        await SendAsync(HttpMethod.Post, $"/orders/{order.Id}/checkout", new { paymentMethod = "pm_card_visa" }, token, 409);
+        (await CodeAsync(await SendAsync(HttpMethod.Post, $"/orders/{order.Id}/items", new { productId = mug, quantity = 1 }, token, 409))).ShouldBe("order_not_pending");
+        (await CodeAsync(await SendAsync(HttpMethod.Post, $"/orders/{order.Id}/checkout", new { paymentMethod = "pm_card_visa" }, token, 409))).ShouldBe("order_not_pending");
     }
 
     [Fact]
@@ -103,9 +104,23 @@ public class OrderApiTests(OrderingFixture fixture)
         var (_, token) = fixture.Customer();
         var empty = await fixture.CreateAsync(token);
 
-        await SendAsync(HttpMethod.Post, $"/orders/{empty.Id}/checkout", new { }, token, 400);
-        await SendAsync(HttpMethod.Post, $"/orders/{empty.Id}/checkout", new { paymentMethod = "pm_card_visa" }, token, 409);
+        (await CodeAsync(await SendAsync(HttpMethod.Post, $"/orders/{empty.Id}/checkout", new { }, token, 400))).ShouldBe("validation_failed");
+        (await CodeAsync(await SendAsync(HttpMethod.Post, $"/orders/{empty.Id}/checkout", new { paymentMethod = "pm_card_visa" }, token, 409))).ShouldBe("order_empty");
     }
+
+    [Fact]
+    public async Task a_quantity_sent_as_a_string_is_a_400_naming_the_field_not_quietly_read_as_a_number()
+    {
+        var (_, token) = fixture.Customer();
+        var order = await fixture.CreateAsync(token);
+
+        var result = await SendAsync(HttpMethod.Post, $"/orders/{order.Id}/items", new { productId = fixture.Inventory.Product(), quantity = "2" }, token, 400);
+
+        (await CodeAsync(result)).ShouldBe("invalid_request");
+    }
+
+    private static async Task<string?> CodeAsync(IScenarioResult result) =>
+        JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("code").GetString();
 
     [Fact]
     public async Task another_customers_order_is_a_404_for_every_route()
@@ -166,20 +181,27 @@ public class OrderApiTests(OrderingFixture fixture)
     }
 
     [Fact]
-    public async Task my_orders_are_listed_newest_first_and_limited()
+    public async Task my_orders_are_listed_newest_first_a_page_at_a_time_down_to_the_first_one()
     {
         var (_, token) = fixture.Customer();
         var product = fixture.Inventory.Product(price: 2m);
         var first = await fixture.CreateAsync(token, (product, 1));
         var second = await fixture.CreateAsync(token, (product, 2));
+        var third = await fixture.CreateAsync(token, (product, 3));
         await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
 
-        var mine = await (await SendAsync(HttpMethod.Get, "/orders?limit=1", null, token, 200)).ReadAsJsonAsync<List<OrderListItem>>();
-        var all = await (await SendAsync(HttpMethod.Get, "/orders", null, token, 200)).ReadAsJsonAsync<List<OrderListItem>>();
+        var pages = new List<Page<OrderListItem>>();
+        for (var page = 1; page <= 3; page++)
+        {
+            pages.Add((await (await SendAsync(HttpMethod.Get, $"/orders?page={page}&pageSize=2", null, token, 200)).ReadAsJsonAsync<Page<OrderListItem>>())!);
+        }
 
-        mine!.ShouldHaveSingleItem().OrderId.ShouldBe(second.Id);
-        all!.Select(o => (o.OrderId, o.Total)).ShouldBe([(second.Id, 4m), (first.Id, 2m)]);
-        await SendAsync(HttpMethod.Get, "/orders?limit=1000", null, token, 400);
+        pages.Select(p => p.Total).ShouldAllBe(t => t == 3);
+        pages[0].Items.Select(o => (o.OrderId, o.Total)).ShouldBe([(third.Id, 6m), (second.Id, 4m)]);
+        pages[1].Items.Select(o => o.OrderId).ShouldBe([first.Id]);
+        pages[2].Items.ShouldBeEmpty();
+        await SendAsync(HttpMethod.Get, "/orders?pageSize=1000", null, token, 400);
+        await SendAsync(HttpMethod.Get, "/orders?page=0", null, token, 400);
     }
 
     [Fact]

@@ -47,8 +47,8 @@ public class ReadingPaymentsTests(PaymentsFixture fixture)
         var paid = await fixture.HandleAsync<PaymentSucceeded>(PaymentsFixture.Charge());
 
         (await GetAsync<PaymentView>($"/payments/{paid.PaymentId}", fixture.Tokens.Admin(), 200, minVersion: 3))!.Id.ShouldBe(paid.PaymentId);
-        var history = await GetAsync<List<HistoryEntry>>($"/payments/{paid.PaymentId}/history", fixture.Tokens.Auditor(), 200);
-        history!.Select(e => e.Type).ShouldBe(["payment_requested", "payment_authorized", "payment_captured"]);
+        var history = await GetAsync<Page<HistoryEntry>>($"/payments/{paid.PaymentId}/history", fixture.Tokens.Auditor(), 200);
+        history!.Items.Select(e => e.Type).ShouldBe(["payment_requested", "payment_authorized", "payment_captured"]);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public static class SmallServiceHost
             app.MapServiceDefaults();
             app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals")).AllowAnonymous();
             app.MapGet("/protected", () => Results.Ok("you are in"));
+            app.MapGet("/race", string () => throw new JasperFx.ConcurrencyException(typeof(object), Guid.NewGuid())).AllowAnonymous();
         });
     }
 }

@@ -44,6 +44,7 @@ public class when_a_service_uses_the_defaults(SmallServiceFixture fixture) : ICl
         using var problem = JsonDocument.Parse(body);
         problem.RootElement.GetProperty("status").GetInt32().ShouldBe(500);
         problem.RootElement.TryGetProperty("traceId", out _).ShouldBeTrue();
+        problem.RootElement.GetProperty("code").GetString().ShouldBe("internal_error");
         body.ShouldNotContain("secret internals");
         body.ShouldNotContain("InvalidOperationException");
         body.ShouldNotContain(" at ");
@@ -52,12 +53,26 @@ public class when_a_service_uses_the_defaults(SmallServiceFixture fixture) : ICl
     [Fact]
     public async Task a_request_without_a_token_to_a_protected_endpoint_is_401_problem_details()
     {
-        await Host.Scenario(s =>
+        var result = await Host.Scenario(s =>
         {
             s.Get.Url("/protected");
             s.StatusCodeShouldBe(401);
             s.ContentTypeShouldBe("application/problem+json");
         });
+
+        JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("code").GetString().ShouldBe("unauthenticated");
+    }
+
+    [Fact]
+    public async Task a_lost_race_is_a_409_whose_code_says_so()
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/race");
+            s.StatusCodeShouldBe(409);
+        });
+
+        JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("code").GetString().ShouldBe("concurrency_conflict");
     }
 
     [Fact]

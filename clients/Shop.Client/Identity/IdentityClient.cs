@@ -7,6 +7,7 @@ using Microsoft.Kiota.Serialization.Json;
 using Microsoft.Kiota.Serialization.Multipart;
 using Microsoft.Kiota.Serialization.Text;
 using Shop.Client.Identity.Auth;
+using Shop.Client.Identity.Oauth;
 using Shop.Client.Identity.Users;
 using System.Collections.Generic;
 using System.IO;
@@ -24,6 +25,11 @@ namespace Shop.Client.Identity
         public global::Shop.Client.Identity.Auth.AuthRequestBuilder Auth
         {
             get => new global::Shop.Client.Identity.Auth.AuthRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The oauth property</summary>
+        public global::Shop.Client.Identity.Oauth.OauthRequestBuilder Oauth
+        {
+            get => new global::Shop.Client.Identity.Oauth.OauthRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The users property</summary>
         public global::Shop.Client.Identity.Users.UsersRequestBuilder Users

@@ -30,7 +30,7 @@ public static class DashboardEndpoint
         var parts = new (string Name, string Url)[]
         {
             ("profile", "http://identity/users/me"),
-            ("orders", "http://ordering/orders?limit=5"),
+            ("orders", "http://ordering/orders?pageSize=5"),
             ("notifications", "http://notifications/notifications?pageSize=5"),
         };
         var results = await Task.WhenAll(parts.Select(p => FetchAsync(clients.CreateClient(Client), p.Url, authorization, log, http.RequestAborted)));

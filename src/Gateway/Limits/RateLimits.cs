@@ -6,18 +6,20 @@ using Shop.ServiceDefaults.Security;
 namespace Shop.Gateway.Limits;
 
 /// <summary>
-/// Requests per minute per signed-in user (per client address otherwise), a much smaller budget
-/// for log-in attempts per client address, against password guessing, and one for checkouts per customer. Over the limit: 429 with
-/// Retry-After and a ProblemDetails body. Limits come from the "RateLimits" section.
+/// Requests per minute per signed-in user (per client address otherwise), a smaller budget for
+/// log-in requests per client address (a flood guard, large enough for many customers behind one
+/// address: Identity itself throttles failed log-ins per account and per address), and one for
+/// checkouts per customer. Over the limit: 429 with Retry-After and a ProblemDetails body. Limits
+/// come from the "RateLimits" section.
 /// </summary>
 public static class RateLimits
 {
-    public const string TokenPath = "/api/auth/token";
+    public static readonly string[] LogInPaths = ["/api/oauth/token", "/api/auth/token"];
 
     public static IServiceCollection AddShopRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var perMinute = configuration.GetValue("RateLimits:PerMinute", 600);
-        var tokenPerMinute = configuration.GetValue("RateLimits:TokenPerMinute", 10);
+        var tokenPerMinute = configuration.GetValue("RateLimits:TokenPerMinute", 120);
         var checkoutPerMinute = configuration.GetValue("RateLimits:CheckoutPerMinute", 10);
         return services.AddRateLimiter(o =>
         {
@@ -25,7 +27,7 @@ public static class RateLimits
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     RateLimitPartition.GetFixedWindowLimiter(CallerOf(context), _ => Window(perMinute))),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    context.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
+                    IsLogIn(context.Request)
                         ? RateLimitPartition.GetFixedWindowLimiter($"token:{AddressOf(context)}", _ => Window(tokenPerMinute))
                         : RateLimitPartition.GetNoLimiter("none")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -35,6 +37,9 @@ public static class RateLimits
             o.OnRejected = RejectAsync;
         });
     }
+
+    private static bool IsLogIn(HttpRequest request) =>
+        LogInPaths.Any(path => request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase));
 
     // Checkout reserves stock: one customer may not tie up the shelves with a flood of them.
     private static bool IsCheckout(HttpRequest request) =>

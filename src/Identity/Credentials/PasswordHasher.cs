@@ -47,8 +47,8 @@ public sealed class PasswordHasher
         return new PasswordCheck(valid, valid && iterations < Iterations);
     }
 
-    /// <summary>Spends the same time as a real check, so an unknown e-mail answers no faster than a wrong password.</summary>
-    public void VerifyDecoy(string password) => Verify(_decoy, password);
+    /// <summary>Spends the same time as a real check, so an unknown e-mail answers no faster than a wrong password; never valid.</summary>
+    public PasswordCheck VerifyDecoy(string password) => Verify(_decoy, password) with { Valid = false };
 
     /// <summary>The iteration count a stored hash was made with, or 0 when it is not one of ours.</summary>
     public static int IterationsOf(string stored) => TryParse(stored, out var iterations, out _, out _) ? iterations : 0;

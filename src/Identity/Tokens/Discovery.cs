@@ -14,20 +14,22 @@ public sealed record JsonWebKeySet(IReadOnlyList<PublicJsonWebKey> Keys);
 public static class DiscoveryEndpoints
 {
     [WolverineGet("/.well-known/openid-configuration", OperationId = "getOpenIdConfiguration"), AllowAnonymous]
-    [EndpointSummary("Read the OpenID Connect discovery document: the issuer and where its signing keys are."), ProducesResponseType<Dictionary<string, object>>(StatusCodes.Status200OK)]
+    [EndpointSummary("Read the discovery document: the issuer, its endpoints and grants, and where its signing keys are."), ProducesResponseType<Dictionary<string, object>>(StatusCodes.Status200OK)]
     public static IResult Configuration(JwtSettings jwt)
     {
         var authority = jwt.Authority.TrimEnd('/');
+        // Exactly what Identity implements (RFC 8414): a token endpoint with two grants, revocation,
+        // and public clients; no authorization endpoint, so no response types, and no ID tokens.
         return Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = jwt.Issuer,
             ["jwks_uri"] = $"{authority}/.well-known/jwks.json",
-            ["token_endpoint"] = $"{authority}/auth/token",
-            ["grant_types_supported"] = new[] { "password" },
+            ["token_endpoint"] = $"{authority}{OAuthEndpoints.TokenPath}",
+            ["grant_types_supported"] = new[] { "password", "refresh_token" },
             ["token_endpoint_auth_methods_supported"] = new[] { "none" },
-            ["id_token_signing_alg_values_supported"] = new[] { JwtSettings.Algorithm },
-            ["response_types_supported"] = new[] { "token" },
-            ["subject_types_supported"] = new[] { "public" },
+            ["revocation_endpoint"] = $"{authority}{OAuthEndpoints.RevocationPath}",
+            ["revocation_endpoint_auth_methods_supported"] = new[] { "none" },
+            ["response_types_supported"] = Array.Empty<string>(),
             ["claims_supported"] = new[] { "sub", "email", "role", "iss", "aud", "exp", "iat", "nbf", "jti" },
         });
     }

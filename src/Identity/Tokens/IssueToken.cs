@@ -1,9 +1,6 @@
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Identity.Credentials;
-using Shop.Identity.Users;
-using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 using Wolverine.Http;
@@ -16,8 +13,9 @@ public sealed record RequestToken(string? Email, string? Password) : IHasExample
 }
 
 /// <summary>
-/// Log-in: an access token for a correct e-mail and password of an active account. Every refusal is the
-/// same 401 after the same amount of hashing, so the answer does not tell which part was wrong.
+/// The JSON log-in of earlier releases, kept for one more release beside the OAuth 2.0 token endpoint
+/// (POST /oauth/token), which also hands out refresh tokens. The same throttle applies. Every refusal
+/// is the same 401 after the same amount of hashing, so the answer does not tell which part was wrong.
 /// </summary>
 public static class IssueTokenEndpoint
 {
@@ -26,34 +24,16 @@ public static class IssueTokenEndpoint
         ("password", string.IsNullOrEmpty(request.Password) ? "Password is required." : null),
         ("password", request.Password?.Length > CredentialRules.MaxPasswordLength ? "Password is too long." : null));
 
-    [WolverinePost("/auth/token", OperationId = "issueToken"), AllowAnonymous, OperationEndpoint]
-    [EndpointSummary("Log in: exchange an e-mail address and password for an access token."), ProducesResponseType<IssuedToken>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(RequestToken request, IDocumentSession session, PasswordHasher hasher, TokenIssuer issuer, CancellationToken ct)
-    {
-        var userId = await session.FindAsync(Registration.EmailClaim, request.Email!, ct);
-        var user = userId is null ? null : await session.Events.AggregateStreamAsync<User>(userId.Value, token: ct);
-        if (user is null)
+    [WolverinePost("/auth/token", OperationId = "issueToken"), AllowAnonymous, OperationEndpoint, Obsolete("Use POST /oauth/token (OAuth 2.0, form-encoded), which also issues refresh tokens.")]
+    [EndpointSummary("Log in with a JSON e-mail and password for an access token (deprecated: use requestToken)."), ProducesResponseType<IssuedToken>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(RequestToken request, LogIn logIn, TokenIssuer issuer, HttpContext http, CancellationToken ct) =>
+        await logIn.CheckAsync(request.Email!, request.Password!, ClientAddress.Of(http), ct) switch
         {
-            hasher.VerifyDecoy(request.Password!);
-            return Refused();
-        }
-
-        var check = hasher.Verify(user.PasswordHash, request.Password!);
-        if (!check.Valid || !user.Active)
-        {
-            return Refused();
-        }
-
-        if (check.NeedsRehash)
-        {
-            session.Events.Append(user.Id, new PasswordRehashed(user.Id, hasher.Hash(request.Password!)));
-        }
-
-        return Results.Ok(issuer.Issue(user));
-    }
-
-    private static IResult Refused() => Results.Problem(
-        statusCode: StatusCodes.Status401Unauthorized,
-        title: "Invalid credentials",
-        detail: "The e-mail or password is wrong, or the account is deactivated.");
+            LogInOutcome.Accepted accepted => Results.Ok(issuer.Issue(accepted.User)),
+            LogInOutcome.Throttled throttled => ClientAddress.TooManyAttempts(http, throttled.RetryAfter),
+            _ => Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Invalid credentials",
+                detail: "The e-mail or password is wrong, or the account is deactivated."),
+        };
 }

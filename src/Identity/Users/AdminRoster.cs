@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Identity.Users;
@@ -38,7 +39,7 @@ public sealed record AdminRoster(ImmutableHashSet<Guid> Admins)
         }
 
         return Admins.Count == 1 && Admins.Contains(after.Id)
-            ? Decision.Conflict("This is the last active admin; make another user admin first.")
+            ? Decision.Conflict(ProblemCodes.LastAdmin, "This is the last active admin; make another user admin first.")
             : Decision.Accept(new AdminRemoved(after.Id));
     }
 }

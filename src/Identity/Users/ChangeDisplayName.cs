@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Identity.Credentials;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
@@ -26,7 +27,7 @@ public static class ChangeDisplayNameEndpoint
     {
         if (!user.Active)
         {
-            return Decision.Conflict("The account is deactivated.");
+            return Decision.Conflict(ProblemCodes.AccountDeactivated, "The account is deactivated.");
         }
 
         var name = displayName.Trim();

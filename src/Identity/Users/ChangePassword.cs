@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Identity.Credentials;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
@@ -27,12 +28,12 @@ public static class ChangePasswordEndpoint
     {
         if (!user.Active)
         {
-            return Decision.Conflict("The account is deactivated.");
+            return Decision.Conflict(ProblemCodes.AccountDeactivated, "The account is deactivated.");
         }
 
         return currentPasswordMatches
             ? Decision.Accept(new PasswordChanged(user.Id, newHash))
-            : Decision.Reject(ErrorKind.Invalid, "The current password is wrong.");
+            : Decision.Reject(ErrorKind.Invalid, "The current password is wrong.", ProblemCodes.WrongCurrentPassword);
     }
 
     [WolverinePost("/users/me/password", OperationId = "changeMyPassword")]

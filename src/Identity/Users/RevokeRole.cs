@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
@@ -20,7 +21,7 @@ public static class RevokeRoleEndpoint
     {
         if (!user.Active)
         {
-            return Decision.Conflict("The user is deactivated; reactivate them first.");
+            return Decision.Conflict(ProblemCodes.AccountDeactivated, "The user is deactivated; reactivate them first.");
         }
 
         return user.Roles.Contains(role) ? Decision.Accept(new RoleRevoked(user.Id, role, by)) : Decision.Accept();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Inventory.Products;
@@ -35,7 +36,7 @@ public static partial class CatalogRules
         name.Trim() == product.Name ? Decision.Accept() : Decision.Accept(new ProductRenamed(product.Id, name.Trim()));
 
     public static Decision Reprice(Product product, decimal price) => product.Discontinued
-        ? Decision.Conflict($"{product.Sku} is discontinued.")
+        ? Decision.Conflict(ProblemCodes.ProductDiscontinued, $"{product.Sku} is discontinued.")
         : price == product.Price ? Decision.Accept() : Decision.Accept(new ProductRepriced(product.Id, price));
 
     public static Decision Discontinue(Product product) =>

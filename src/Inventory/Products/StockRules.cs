@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Inventory.Products;
@@ -8,7 +9,7 @@ public static class StockRules
     public const int MaxQuantity = 1_000_000;
 
     public static Decision Receive(Product product, int quantity) => quantity is < 1 or > MaxQuantity
-        ? Decision.Reject(ErrorKind.Invalid, $"Quantity must be between 1 and {MaxQuantity}.")
+        ? Decision.Reject(ErrorKind.Invalid, $"Quantity must be between 1 and {MaxQuantity}.", ProblemCodes.InvalidRequest)
         : Decision.Accept(new StockReceived(product.Id, quantity));
 
     /// <summary>Holds units for an order; holding the same units for the same order again changes nothing.</summary>
@@ -16,21 +17,21 @@ public static class StockRules
     {
         if (product.Reservations.TryGetValue(orderId, out var held))
         {
-            return held == quantity ? Decision.Accept() : Decision.Conflict($"Order {orderId} already holds {held} of {product.Sku}.");
+            return held == quantity ? Decision.Accept() : Decision.Conflict(ProblemCodes.ReservationMismatch, $"Order {orderId} already holds {held} of {product.Sku}.");
         }
 
         if (product.Discontinued)
         {
-            return Decision.Conflict($"{product.Sku} is discontinued.");
+            return Decision.Conflict(ProblemCodes.ProductDiscontinued, $"{product.Sku} is discontinued.");
         }
 
         if (quantity < 1)
         {
-            return Decision.Reject(ErrorKind.Invalid, "Quantity must be at least 1.");
+            return Decision.Reject(ErrorKind.Invalid, "Quantity must be at least 1.", ProblemCodes.InvalidRequest);
         }
 
         return quantity > product.Available
-            ? Decision.Conflict($"Only {product.Available} of {product.Sku} available, {quantity} requested.")
+            ? Decision.Conflict(ProblemCodes.InsufficientStock, $"Only {product.Available} of {product.Sku} available, {quantity} requested.")
             : Decision.Accept(new StockReserved(product.Id, orderId, quantity));
     }
 
@@ -44,5 +45,5 @@ public static class StockRules
     public static Decision Commit(Product product, Guid orderId) =>
         product.Reservations.TryGetValue(orderId, out var held)
             ? Decision.Accept(new StockCommitted(product.Id, orderId, held))
-            : Decision.Conflict($"Order {orderId} holds no {product.Sku}.");
+            : Decision.Conflict(ProblemCodes.ReservationMismatch, $"Order {orderId} holds no {product.Sku}.");
 }

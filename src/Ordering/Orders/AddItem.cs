@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
@@ -25,13 +26,13 @@ public static class AddItemEndpoint
         OrderRules.Access(order, caller)
             .Then(() => OrderRules.Editable(order))
             .Then(() => order.Currency is not null && order.Currency != currency
-                ? Decision.Reject(ErrorKind.Invalid, $"This order is priced in {order.Currency}; the product is priced in {currency}.")
+                ? Decision.Reject(ErrorKind.Invalid, $"This order is priced in {order.Currency}; the product is priced in {currency}.", ProblemCodes.CurrencyMismatch)
                 : Decision.Accept())
             .Then(() => (order.Lines.Find(l => l.ProductId == line.ProductId)?.Quantity ?? 0) + line.Quantity > OrderRules.MaxQuantity
-                ? Decision.Reject(ErrorKind.Invalid, $"At most {OrderRules.MaxQuantity} of one product per order.")
+                ? Decision.Reject(ErrorKind.Invalid, $"At most {OrderRules.MaxQuantity} of one product per order.", ProblemCodes.OrderLimitExceeded)
                 : Decision.Accept())
             .Then(() => order.Lines.Count >= OrderRules.MaxLines && order.Lines.All(l => l.ProductId != line.ProductId)
-                ? Decision.Reject(ErrorKind.Invalid, $"An order has at most {OrderRules.MaxLines} lines.")
+                ? Decision.Reject(ErrorKind.Invalid, $"An order has at most {OrderRules.MaxLines} lines.", ProblemCodes.OrderLimitExceeded)
                 : Decision.Accept(new ItemAdded(order.Id, order.CustomerId, currency, line)));
 
     [WolverinePost("/orders/{id}/items", OperationId = "addOrderItem")]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Shop.Contracts.Inventory;
 using Shop.Contracts.Payments;
 using Shop.Ordering.Fulfilment;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Wolverine;
 using Wolverine.Http;
@@ -26,7 +27,7 @@ public static class CancelOrderEndpoint
     public static Decision Cancel(Order order, string reason, Guid? by) => order.Status switch
     {
         OrderStatus.Cancelled => Decision.Accept(),
-        OrderStatus.Shipped => Decision.Conflict("A shipped order cannot be cancelled."),
+        OrderStatus.Shipped => Decision.Conflict(ProblemCodes.OrderShipped, "A shipped order cannot be cancelled."),
         _ => Decision.Accept(new OrderCancelled(order.Id, order.CustomerId, reason, by)),
     };
 

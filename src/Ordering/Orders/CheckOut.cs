@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Ordering.Fulfilment;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
@@ -33,7 +34,7 @@ public static class CheckOutEndpoint
         OrderRules.Access(order, caller)
             .Then(() => OrderRules.Editable(order))
             .Then(() => order.Lines.IsEmpty
-                ? Decision.Conflict("An empty order cannot be checked out.")
+                ? Decision.Conflict(ProblemCodes.OrderEmpty, "An empty order cannot be checked out.")
                 : Decision.Accept(new OrderCheckedOut(order.Id, order.CustomerId, paymentMethod, order.Total, order.Currency!)));
 
     [WolverinePost("/orders/{id}/checkout", OperationId = "checkOutOrder")]

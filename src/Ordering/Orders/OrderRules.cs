@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Ordering.Orders;
@@ -15,12 +16,12 @@ public static class OrderRules
     public static Decision Access(Order order, Caller caller) =>
         order.CustomerId == caller.UserId || caller.IsAdmin
             ? Decision.Accept()
-            : Decision.Reject(ErrorKind.NotFound, "Order was not found.");
+            : Decision.Reject(ErrorKind.NotFound, "Order was not found.", ProblemCodes.NotFound);
 
     /// <summary>Only a Pending order can be edited.</summary>
     public static Decision Editable(Order order) => order.Status == OrderStatus.Pending
         ? Decision.Accept()
-        : Decision.Conflict($"The order is {order.Status}; only a Pending order can be changed.");
+        : Decision.Conflict(ProblemCodes.OrderNotPending, $"The order is {order.Status}; only a Pending order can be changed.");
 
     public static string? QuantityProblem(int? quantity) =>
         quantity is >= 1 and <= MaxQuantity ? null : $"Quantity must be between 1 and {MaxQuantity}.";

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
@@ -18,20 +17,18 @@ public sealed record OrderListItem(Guid OrderId, OrderStatus Status, decimal Tot
 
 public static class ReadOrdersEndpoints
 {
-    private const int DefaultLimit = 20;
-
     [WolverineGet("/orders/{id}", OperationId = "getOrder"), ReadsOwnWrites]
     [EndpointSummary("Get one order."), ProducesResponseType<OrderDetails>(StatusCodes.Status200OK)]
     public static Task<IResult> Get(Guid id, IQuerySession session, HttpContext http) =>
         session.ReadAsync<OrderDetails>(id, http, "Order", order => order.CustomerId);
 
     [WolverineGet("/orders", OperationId = "listMyOrders"), ReadsOwnWrites]
-    [EndpointSummary("List the caller's orders, newest first."), ProducesResponseType<List<OrderListItem>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Mine(int? limit, ClaimsPrincipal caller, IQuerySession session, HttpContext http, CancellationToken ct)
+    [EndpointSummary("List the caller's orders, newest first, a page at a time."), ProducesResponseType<Page<OrderListItem>>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Mine(int? page, int? pageSize, ClaimsPrincipal caller, IQuerySession session, HttpContext http, CancellationToken ct)
     {
-        if (limit is < 1 or > Paging.MaxPageSize)
+        if (Paging.Problem(page, pageSize) is { } problem)
         {
-            return Problems.BadRequest("limit", $"limit must be between 1 and {Paging.MaxPageSize}.");
+            return problem;
         }
 
         if (await session.WaitForTokenAsync<OrderDetails>(http) is { } refused)
@@ -43,10 +40,8 @@ public static class ReadOrdersEndpoints
         var orders = await session.Query<OrderDetails>()
             .Where(o => o.CustomerId == customer)
             .OrderByDescending(o => o.CreatedAt)
-            .Take(limit ?? DefaultLimit)
-            .ToListAsync(ct);
-        return Results.Ok(orders
-            .Select(o => new OrderListItem(o.Id, o.Status, o.Total, o.Currency, o.Items.Sum(l => l.Quantity), o.CreatedAt, o.UpdatedAt))
-            .ToList());
+            .ThenByDescending(o => o.Id)
+            .ToPageAsync(page, pageSize, ct);
+        return Results.Ok(orders.Select(o => new OrderListItem(o.Id, o.Status, o.Total, o.Currency, o.Items.Sum(l => l.Quantity), o.CreatedAt, o.UpdatedAt)));
     }
 }

@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Contracts.Inventory;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Security;
 using Wolverine;
@@ -17,7 +18,7 @@ public static class ShipOrderEndpoint
     {
         OrderStatus.Shipped => Decision.Accept(),
         OrderStatus.Confirmed => Decision.Accept(new OrderShipped(order.Id, order.CustomerId, admin)),
-        _ => Decision.Conflict($"The order is {order.Status}; only a Confirmed order can ship."),
+        _ => Decision.Conflict(ProblemCodes.OrderNotConfirmed, $"The order is {order.Status}; only a Confirmed order can ship."),
     };
 
     [WolverinePost("/orders/{id}/ship", OperationId = "shipOrder"), Authorize(Policy = ShopPolicies.Admin)]

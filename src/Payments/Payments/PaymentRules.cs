@@ -1,4 +1,5 @@
 using Shop.Payments.Processing;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Payments.Payments;
@@ -22,7 +23,7 @@ public static class PaymentRules
 
     /// <summary>Only what was captured, and not yet given back, can be refunded.</summary>
     public static Decision Refund(Payment payment, decimal amount, string reason) =>
-        amount <= 0 ? Decision.Reject(ErrorKind.Invalid, "A refund must be of a positive amount.")
-        : amount > payment.NetCaptured ? Decision.Conflict($"Only {payment.NetCaptured} {payment.Currency} can be refunded.")
+        amount <= 0 ? Decision.Reject(ErrorKind.Invalid, "A refund must be of a positive amount.", ProblemCodes.InvalidRequest)
+        : amount > payment.NetCaptured ? Decision.Conflict(ProblemCodes.RefundExceedsCapture, $"Only {payment.NetCaptured} {payment.Currency} can be refunded.")
         : Decision.Accept(new PaymentRefunded(payment.Id, amount, reason));
 }

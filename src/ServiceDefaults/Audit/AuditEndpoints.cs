@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.Audit;
@@ -32,18 +33,16 @@ public sealed record PastState(Guid Id, long Version, DateTimeOffset Timestamp, 
 
 public static class AuditEndpoints
 {
-    private const int MaxHistoryPage = 1000;
-
     /// <summary>Maps GET /{route}/{id}/history and /{route}/{id}/state for every audited aggregate.</summary>
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
         foreach (var stream in endpoints.ServiceProvider.GetServices<IAuditedStream>())
         {
             var group = endpoints.MapGroup($"/{stream.Route}/{{id:guid}}");
-            group.MapGet("/history", (Guid id, long? fromVersion, int? limit, HttpContext http, IQuerySession session) =>
-                HistoryAsync(stream, id, fromVersion ?? 1, limit ?? MaxHistoryPage, http, session))
+            group.MapGet("/history", (Guid id, int? page, int? pageSize, HttpContext http, IQuerySession session) =>
+                HistoryAsync(stream, id, page, pageSize, http, session))
                 .WithName($"get{Pascal(stream.Name)}History")
-                .WithSummary($"Read the {stream.Name}'s history: every event, oldest first.").Produces<List<HistoryEntry>>();
+                .WithSummary($"Read the {stream.Name}'s history: every event, oldest first, a page at a time.").Produces<Page<HistoryEntry>>();
             group.MapGet("/state", (Guid id, long? version, string? at, HttpContext http, IQuerySession session) =>
                 StateAsync(stream, id, version, at, http, session))
                 .WithName($"get{Pascal(stream.Name)}State")
@@ -56,11 +55,11 @@ public static class AuditEndpoints
     private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name[1..];
 
     private static async Task<IResult> HistoryAsync(
-        IAuditedStream stream, Guid id, long fromVersion, int limit, HttpContext http, IQuerySession session)
+        IAuditedStream stream, Guid id, int? page, int? pageSize, HttpContext http, IQuerySession session)
     {
-        if (limit is < 1 or > MaxHistoryPage)
+        if (Paging.Problem(page, pageSize) is { } problem)
         {
-            return Problems.BadRequest("limit", $"limit must be between 1 and {MaxHistoryPage}.");
+            return problem;
         }
 
         if (!await MayReadAsync(stream, id, http.User, session, http.RequestAborted))
@@ -68,10 +67,13 @@ public static class AuditEndpoints
             return Problems.NotFound(stream.Name);
         }
 
-        var events = await session.Events.FetchStreamAsync(id, fromVersion: Math.Max(1, fromVersion), token: http.RequestAborted);
+        // A stream's versions run from 1 without holes, so page N starts at version (N - 1) * size + 1.
+        var (number, size) = (page ?? 1, pageSize ?? Paging.DefaultPageSize);
         var state = await session.Events.FetchStreamStateAsync(id, http.RequestAborted);
-        http.Response.SetETag(state!.Version);
-        return Results.Ok(events.Take(limit).Select(HistoryEntry.From).ToList());
+        var first = (long)(number - 1) * size + 1;
+        var events = first > state!.Version ? [] : await session.Events.FetchStreamAsync(id, version: Math.Min(state.Version, first + size - 1), fromVersion: first, token: http.RequestAborted);
+        http.Response.SetETag(state.Version);
+        return Results.Ok(new Page<HistoryEntry>([.. events.Select(HistoryEntry.From)], number, size, state.Version));
     }
 
     private static async Task<IResult> StateAsync(

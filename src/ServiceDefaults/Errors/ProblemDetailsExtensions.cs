@@ -15,7 +15,15 @@ public static class ProblemDetailsExtensions
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
+            ctx.ProblemDetails.Extensions.TryAdd("code", CodeOf(ctx));
         });
+
+    private static string CodeOf(ProblemDetailsContext ctx) => (ctx.ProblemDetails, ctx.Exception) switch
+    {
+        (HttpValidationProblemDetails, _) => ProblemCodes.ValidationFailed,
+        (_, ConcurrencyException) => ProblemCodes.ConcurrencyConflict,
+        var (problem, _) => ProblemCodes.ForStatus(problem.Status ?? ctx.HttpContext.Response.StatusCode),
+    };
 
     /// <summary>
     /// Unhandled exceptions become a bare 500 ProblemDetails (the exception handler never writes the

@@ -13,7 +13,8 @@ public enum ErrorKind
     NotFound,
 }
 
-public sealed record DomainError(ErrorKind Kind, string Message);
+/// <summary>A refusal: its kind (the status), what a person reads, and the code a client checks (see ProblemCodes).</summary>
+public sealed record DomainError(ErrorKind Kind, string Message, string? Code = null);
 
 /// <summary>What a business rule decided: the events to append, or why not. No events means "nothing to change".</summary>
 public readonly record struct Decision
@@ -32,9 +33,9 @@ public readonly record struct Decision
 
     public static Decision Accept(params object[] events) => new(events, null);
 
-    public static Decision Reject(ErrorKind kind, string message) => new([], new DomainError(kind, message));
+    public static Decision Reject(ErrorKind kind, string message, string? code = null) => new([], new DomainError(kind, message, code));
 
-    public static Decision Conflict(string message) => Reject(ErrorKind.Conflict, message);
+    public static Decision Conflict(string code, string message) => Reject(ErrorKind.Conflict, message, code);
 
     /// <summary>Runs the next rule only when this one accepted, appending its events.</summary>
     public Decision Then(Func<Decision> next)

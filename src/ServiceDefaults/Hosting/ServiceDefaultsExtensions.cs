@@ -53,7 +53,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks();
         builder.AddJwtValidation();
         builder.Services.AddShopOpenApi(name);
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Numbers are JSON numbers: "2" for a quantity is a 400, not quietly read as 2.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         return builder;
     }
 

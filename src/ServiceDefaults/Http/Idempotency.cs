@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.ReadModels;
 using Shop.ServiceDefaults.Security;
 
@@ -146,7 +147,8 @@ public static class Idempotency
             await Results.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "Idempotency key reused",
-                detail: $"This {Header} was used for a different request.").ExecuteAsync(context);
+                detail: $"This {Header} was used for a different request.",
+                extensions: Problems.Code(ProblemCodes.IdempotencyKeyReused)).ExecuteAsync(context);
             return;
         }
 
@@ -155,7 +157,8 @@ public static class Idempotency
             await Results.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Request carried out, answer lost",
-                detail: $"The request with this {Header} was carried out, but the service stopped before it could keep the answer. Read the resource to see the outcome.").ExecuteAsync(context);
+                detail: $"The request with this {Header} was carried out, but the service stopped before it could keep the answer. Read the resource to see the outcome.",
+                extensions: Problems.Code(ProblemCodes.IdempotencyAnswerLost)).ExecuteAsync(context);
             return;
         }
 
@@ -165,7 +168,8 @@ public static class Idempotency
             await Results.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Request in progress",
-                detail: $"A request with this {Header} is still being processed; retry shortly.").ExecuteAsync(context);
+                detail: $"A request with this {Header} is still being processed; retry shortly.",
+                extensions: Problems.Code(ProblemCodes.IdempotencyInProgress)).ExecuteAsync(context);
             return;
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.ServiceDefaults.Http;
@@ -18,10 +19,17 @@ public static class Problems
     public static IResult BadRequest(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static IResult From(DomainError error) => error.Kind switch
+    public static IResult From(DomainError error)
     {
-        ErrorKind.Invalid => Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: error.Message),
-        ErrorKind.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: error.Message),
-        _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: error.Message),
-    };
+        var (status, title) = error.Kind switch
+        {
+            ErrorKind.Invalid => (StatusCodes.Status400BadRequest, "Invalid request"),
+            ErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found"),
+            _ => (StatusCodes.Status409Conflict, "Conflict"),
+        };
+        return Results.Problem(statusCode: status, title: title, detail: error.Message, extensions: Code(error.Code ?? ProblemCodes.ForStatus(status)));
+    }
+
+    /// <summary>The <c>code</c> member of a problem answer (the others get theirs from their status).</summary>
+    public static Dictionary<string, object?> Code(string code) => new() { ["code"] = code };
 }

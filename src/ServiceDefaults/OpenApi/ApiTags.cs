@@ -21,7 +21,7 @@ public static class ApiTags
     {
         ["admin", ..] or ["health", ..] => "Administration",
         [.., "history"] or [.., "state"] => "Audit",
-        ["auth", ..] or [".well-known", ..] => "Tokens",
+        ["auth", ..] or ["oauth", ..] or [".well-known", ..] => "Tokens",
         ["stock", ..] => "Products",
         ["api", var resource, ..] => Title(resource),
         [var resource, ..] => Title(resource),

@@ -9,7 +9,7 @@ namespace Shop.ServiceDefaults.OpenApi;
 
 /// <summary>What an endpoint's route, method and authorization metadata say about the answers it can give.</summary>
 internal sealed record EndpointShape(
-    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, bool HasBody, IReadOnlyList<int> DeclaredProblems, bool IsOperation, bool ReadsOwnWrites)
+    string Method, string Path, bool Anonymous, IReadOnlyList<string> Policies, bool HasInput, bool HasBody, IReadOnlyList<int> DeclaredProblems, bool IsOperation, bool ReadsOwnWrites, bool OAuthErrors, bool Deprecated)
 {
     public static EndpointShape Of(ApiDescription description)
     {
@@ -20,12 +20,17 @@ internal sealed record EndpointShape(
             "/" + (description.RelativePath ?? "").TrimStart('/'),
             metadata.OfType<IAllowAnonymous>().Any(),
             policies,
-            description.ParameterDescriptions.Count > 0,
-            description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body),
+            description.ParameterDescriptions.Count > 0 || FormBody(metadata) is not null,
+            description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body) || FormBody(metadata) is not null,
             metadata.OfType<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).Where(s => s >= 400).ToList(),
             metadata.OfType<OperationEndpointAttribute>().Any(),
-            metadata.OfType<ReadsOwnWritesAttribute>().Any());
+            metadata.OfType<ReadsOwnWritesAttribute>().Any(),
+            metadata.OfType<OAuthErrorsAttribute>().Any(),
+            metadata.OfType<ObsoleteAttribute>().Any());
     }
+
+    /// <summary>The shape of the form an endpoint reads itself, when it does.</summary>
+    public static Type? FormBody(IList<object> metadata) => metadata.OfType<FormBodyAttribute>().FirstOrDefault()?.Type;
 
     private bool IsRead => Method == HttpMethods.Get;
 
@@ -59,7 +64,11 @@ internal sealed record EndpointShape(
     /// <summary>The problem answers this endpoint can give, with what each means here.</summary>
     public IEnumerable<(int Status, string Description)> Problems()
     {
-        if (HasInput || ReadsOwnWrites)
+        if (OAuthErrors)
+        {
+            yield return (StatusCodes.Status400BadRequest, "An OAuth 2.0 error (RFC 6749 §5.2): `error` is invalid_request, invalid_grant or unsupported_grant_type, and `error_description` says why.");
+        }
+        else if (HasInput || ReadsOwnWrites)
         {
             yield return (StatusCodes.Status400BadRequest, "The request is invalid; `errors` names each field and what is wrong with it.");
         }
@@ -99,7 +108,9 @@ internal sealed record EndpointShape(
             yield return (StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was already used for a different request.");
         }
 
-        yield return (StatusCodes.Status429TooManyRequests, "Rate limited at the gateway; retry after the Retry-After header's seconds.");
+        yield return (StatusCodes.Status429TooManyRequests, OAuthErrors
+            ? "Too many requests or failed log-ins (per account and per address); retry after the Retry-After header's seconds."
+            : "Rate limited at the gateway; retry after the Retry-After header's seconds.");
         yield return (StatusCodes.Status503ServiceUnavailable, "A service this request needs is unavailable; retry later.");
     }
 }

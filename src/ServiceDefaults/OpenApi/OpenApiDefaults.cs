@@ -19,6 +19,7 @@ public static class OpenApiDefaults
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             options.AddDocumentTransformer(new ShopDocumentTransformer(service));
             options.AddOperationTransformer<ShopOperationTransformer>();
+            options.AddSchemaTransformer<ShopSchemaTransformer>();
         });
         return services;
     }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.ReadModels;
+using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.OpenApi;
 
@@ -24,12 +25,14 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
         var endpoint = EndpointShape.Of(context.Description);
         operation.Tags = new HashSet<OpenApiTagReference> { new(endpoint.Tag, context.Document) };
         operation.Description = endpoint.AccessDescription;
+        operation.Deprecated = endpoint.Deprecated;
         if (!endpoint.Anonymous)
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiDefaults.BearerScheme, context.Document)] = [] }];
         }
 
         DescribeHeaders(operation, endpoint);
+        await DescribeFormAsync(operation, context, cancellationToken);
         AddExample(operation, context);
         await DescribeResponsesAsync(operation, endpoint, context, cancellationToken);
     }
@@ -66,9 +69,28 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
+    /// <summary>An endpoint that reads its form itself (OAuth 2.0) gets the form described from its metadata.</summary>
+    private static async Task DescribeFormAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (EndpointShape.FormBody(context.Description.ActionDescriptor.EndpointMetadata) is not { } form)
+        {
+            return;
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/x-www-form-urlencoded"] = new() { Schema = await context.GetOrCreateSchemaAsync(form, null, ct) },
+            },
+        };
+    }
+
     private static void AddExample(OpenApiOperation operation, OpenApiOperationTransformerContext context)
     {
-        var bodyType = context.Description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
+        var bodyType = context.Description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type
+            ?? EndpointShape.FormBody(context.Description.ActionDescriptor.EndpointMetadata);
         if (bodyType is null || operation.RequestBody?.Content is not { } content || ExampleOf(bodyType) is not { } example)
         {
             return;
@@ -119,15 +141,19 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
 
         var problem = await ReferenceAsync<ProblemDetails>(context, ct);
         var validation = await ReferenceAsync<HttpValidationProblemDetails>(context, ct);
+        var oauth = endpoint.OAuthErrors ? await ReferenceAsync<OAuthError>(context, ct) : null;
         foreach (var (status, description) in endpoint.Problems())
         {
+            var (mediaType, schema) = (status, oauth) switch
+            {
+                (StatusCodes.Status400BadRequest, { } error) => ("application/json", error),
+                (StatusCodes.Status400BadRequest, _) => ("application/problem+json", validation),
+                _ => ("application/problem+json", problem),
+            };
             operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = new OpenApiResponse
             {
                 Description = description,
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/problem+json"] = new() { Schema = status == StatusCodes.Status400BadRequest ? validation : problem },
-                },
+                Content = new Dictionary<string, OpenApiMediaType> { [mediaType] = new() { Schema = schema } },
             };
         }
 

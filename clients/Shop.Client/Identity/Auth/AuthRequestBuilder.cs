@@ -16,6 +16,7 @@ namespace Shop.Client.Identity.Auth
     public partial class AuthRequestBuilder : BaseRequestBuilder
     {
         /// <summary>The token property</summary>
+        [Obsolete("")]
         public global::Shop.Client.Identity.Auth.Token.TokenRequestBuilder Token
         {
             get => new global::Shop.Client.Identity.Auth.Token.TokenRequestBuilder(PathParameters, RequestAdapter);

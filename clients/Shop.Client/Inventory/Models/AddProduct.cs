@@ -31,7 +31,7 @@ namespace Shop.Client.Inventory.Models
         public string Name { get; set; }
 #endif
         /// <summary>The price property</summary>
-        public double? Price { get; set; }
+        public decimal? Price { get; set; }
         /// <summary>The sku property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -67,7 +67,7 @@ namespace Shop.Client.Inventory.Models
             {
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
-                { "price", n => { Price = n.GetDoubleValue(); } },
+                { "price", n => { Price = n.GetDecimalValue(); } },
                 { "sku", n => { Sku = n.GetStringValue(); } },
             };
         }
@@ -80,7 +80,7 @@ namespace Shop.Client.Inventory.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("currency", Currency);
             writer.WriteStringValue("name", Name);
-            writer.WriteDoubleValue("price", Price);
+            writer.WriteDecimalValue("price", Price);
             writer.WriteStringValue("sku", Sku);
             writer.WriteAdditionalData(AdditionalData);
         }

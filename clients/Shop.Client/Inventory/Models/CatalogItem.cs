@@ -37,7 +37,7 @@ namespace Shop.Client.Inventory.Models
         public string Name { get; set; }
 #endif
         /// <summary>The price property</summary>
-        public double? Price { get; set; }
+        public decimal? Price { get; set; }
         /// <summary>The sku property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -78,7 +78,7 @@ namespace Shop.Client.Inventory.Models
                 { "discontinued", n => { Discontinued = n.GetBoolValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
-                { "price", n => { Price = n.GetDoubleValue(); } },
+                { "price", n => { Price = n.GetDecimalValue(); } },
                 { "sku", n => { Sku = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
@@ -95,7 +95,7 @@ namespace Shop.Client.Inventory.Models
             writer.WriteBoolValue("discontinued", Discontinued);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("name", Name);
-            writer.WriteDoubleValue("price", Price);
+            writer.WriteDecimalValue("price", Price);
             writer.WriteStringValue("sku", Sku);
             writer.WriteLongValue("version", Version);
             writer.WriteAdditionalData(AdditionalData);

@@ -15,7 +15,7 @@ namespace Shop.Client.Inventory.Models
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The price property</summary>
-        public double? Price { get; set; }
+        public decimal? Price { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Shop.Client.Inventory.Models.RepriceProduct"/> and sets the default values.
         /// </summary>
@@ -41,7 +41,7 @@ namespace Shop.Client.Inventory.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "price", n => { Price = n.GetDoubleValue(); } },
+                { "price", n => { Price = n.GetDecimalValue(); } },
             };
         }
         /// <summary>
@@ -51,7 +51,7 @@ namespace Shop.Client.Inventory.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteDoubleValue("price", Price);
+            writer.WriteDecimalValue("price", Price);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

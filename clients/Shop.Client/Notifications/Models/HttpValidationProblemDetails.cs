@@ -15,6 +15,14 @@ namespace Shop.Client.Notifications.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>What went wrong, for programs: one of the codes below (a later release may add codes; treat an unknown one by the status).- `validation_failed` (400): Fields are missing or malformed; `errors` names each.- `invalid_request` (400): The request is well-formed but asks for something impossible (a bad quantity, a past version that is not there).- `unauthenticated` (401): No valid access token.- `forbidden` (403): The token&apos;s roles do not allow this.- `not_found` (404): Not found, or not the caller&apos;s to see.- `conflict` (409): The change conflicts with the resource&apos;s state (a duplicate e-mail or SKU, for example).- `concurrency_conflict` (409): Another change to the same resource won the race; read it again and retry.- `idempotency_in_progress` (409): A request with this Idempotency-Key is still being processed; retry after Retry-After.- `idempotency_answer_lost` (409): The request with this Idempotency-Key was carried out, but its answer was lost; read the resource.- `idempotency_key_reused` (422): The Idempotency-Key was already used for a different request.- `version_mismatch` (412): If-Match names a version that is no longer current; nothing was changed.- `payload_too_large` (413): The body is larger than the service accepts.- `unsupported_media_type` (415): The body&apos;s Content-Type is not one the operation reads.- `rate_limited` (429): Too many requests; retry after Retry-After.- `too_many_failed_log_ins` (429): Too many wrong passwords for the account or from the address; retry after Retry-After.- `internal_error` (500): The service failed; the trace id names the failure in its logs.- `service_unavailable` (503): A service this request needs is unavailable; retry later.- `account_deactivated` (409): The account (the caller&apos;s, or the one named) is deactivated.- `last_admin` (409): The last active admin cannot lose the role or be deactivated.- `wrong_current_password` (400): The current password given for a password change is wrong.- `order_not_pending` (409): Only a Pending order can be changed or checked out.- `order_shipped` (409): A shipped order cannot be cancelled.- `order_not_confirmed` (409): Only a Confirmed order can ship.- `order_empty` (409): An order without items cannot be checked out.- `currency_mismatch` (400): The product is priced in another currency than the order.- `order_limit_exceeded` (400): Too many of one product, or too many lines, in one order.- `product_discontinued` (409): The product is discontinued.- `insufficient_stock` (409): Not enough of the product is available.- `reservation_mismatch` (409): The order already holds a different reservation of the product, or none.- `refund_exceeds_capture` (409): A refund larger than what was captured and not yet refunded.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Code { get; set; }
+#nullable restore
+#else
+        public string Code { get; set; }
+#endif
         /// <summary>The detail property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,6 +92,7 @@ namespace Shop.Client.Notifications.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "detail", n => { Detail = n.GetStringValue(); } },
                 { "errors", n => { Errors = n.GetObjectValue<global::Shop.Client.Notifications.Models.HttpValidationProblemDetails_errors>(global::Shop.Client.Notifications.Models.HttpValidationProblemDetails_errors.CreateFromDiscriminatorValue); } },
                 { "instance", n => { Instance = n.GetStringValue(); } },
@@ -99,6 +108,7 @@ namespace Shop.Client.Notifications.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("code", Code);
             writer.WriteStringValue("detail", Detail);
             writer.WriteObjectValue<global::Shop.Client.Notifications.Models.HttpValidationProblemDetails_errors>("errors", Errors);
             writer.WriteStringValue("instance", Instance);

@@ -63,7 +63,7 @@ namespace Shop.Client.Ordering.Models
         /// <summary>The submittedAt property</summary>
         public DateTimeOffset? SubmittedAt { get; set; }
         /// <summary>The total property</summary>
-        public double? Total { get; set; }
+        public decimal? Total { get; set; }
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }
         /// <summary>The version property</summary>
@@ -105,7 +105,7 @@ namespace Shop.Client.Ordering.Models
                 { "shippedAt", n => { ShippedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Shop.Client.Ordering.Models.OrderStatus>(); } },
                 { "submittedAt", n => { SubmittedAt = n.GetDateTimeOffsetValue(); } },
-                { "total", n => { Total = n.GetDoubleValue(); } },
+                { "total", n => { Total = n.GetDecimalValue(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
@@ -129,7 +129,7 @@ namespace Shop.Client.Ordering.Models
             writer.WriteDateTimeOffsetValue("shippedAt", ShippedAt);
             writer.WriteEnumValue<global::Shop.Client.Ordering.Models.OrderStatus>("status", Status);
             writer.WriteDateTimeOffsetValue("submittedAt", SubmittedAt);
-            writer.WriteDoubleValue("total", Total);
+            writer.WriteDecimalValue("total", Total);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteLongValue("version", Version);
             writer.WriteAdditionalData(AdditionalData);

@@ -27,7 +27,7 @@ namespace Shop.Client.Ordering.Models
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
         /// <summary>The unitPrice property</summary>
-        public double? UnitPrice { get; set; }
+        public decimal? UnitPrice { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Shop.Client.Ordering.Models.OrderLine"/> and sets the default values.
         /// </summary>
@@ -56,7 +56,7 @@ namespace Shop.Client.Ordering.Models
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "productId", n => { ProductId = n.GetGuidValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
-                { "unitPrice", n => { UnitPrice = n.GetDoubleValue(); } },
+                { "unitPrice", n => { UnitPrice = n.GetDecimalValue(); } },
             };
         }
         /// <summary>
@@ -69,7 +69,7 @@ namespace Shop.Client.Ordering.Models
             writer.WriteStringValue("name", Name);
             writer.WriteGuidValue("productId", ProductId);
             writer.WriteIntValue("quantity", Quantity);
-            writer.WriteDoubleValue("unitPrice", UnitPrice);
+            writer.WriteDecimalValue("unitPrice", UnitPrice);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -31,7 +31,7 @@ namespace Shop.Client.Ordering.Models
         /// <summary>The status property</summary>
         public global::Shop.Client.Ordering.Models.OrderStatus? Status { get; set; }
         /// <summary>The total property</summary>
-        public double? Total { get; set; }
+        public decimal? Total { get; set; }
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }
         /// <summary>
@@ -64,7 +64,7 @@ namespace Shop.Client.Ordering.Models
                 { "itemCount", n => { ItemCount = n.GetIntValue(); } },
                 { "orderId", n => { OrderId = n.GetGuidValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Shop.Client.Ordering.Models.OrderStatus>(); } },
-                { "total", n => { Total = n.GetDoubleValue(); } },
+                { "total", n => { Total = n.GetDecimalValue(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
             };
         }
@@ -80,7 +80,7 @@ namespace Shop.Client.Ordering.Models
             writer.WriteIntValue("itemCount", ItemCount);
             writer.WriteGuidValue("orderId", OrderId);
             writer.WriteEnumValue<global::Shop.Client.Ordering.Models.OrderStatus>("status", Status);
-            writer.WriteDoubleValue("total", Total);
+            writer.WriteDecimalValue("total", Total);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteAdditionalData(AdditionalData);
         }

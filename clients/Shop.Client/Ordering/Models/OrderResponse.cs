@@ -45,7 +45,7 @@ namespace Shop.Client.Ordering.Models
         /// <summary>The status property</summary>
         public global::Shop.Client.Ordering.Models.OrderStatus? Status { get; set; }
         /// <summary>The total property</summary>
-        public double? Total { get; set; }
+        public decimal? Total { get; set; }
         /// <summary>The version property</summary>
         public long? Version { get; set; }
         /// <summary>
@@ -79,7 +79,7 @@ namespace Shop.Client.Ordering.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::Shop.Client.Ordering.Models.OrderLine>(global::Shop.Client.Ordering.Models.OrderLine.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Shop.Client.Ordering.Models.OrderStatus>(); } },
-                { "total", n => { Total = n.GetDoubleValue(); } },
+                { "total", n => { Total = n.GetDecimalValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -96,7 +96,7 @@ namespace Shop.Client.Ordering.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteCollectionOfObjectValues<global::Shop.Client.Ordering.Models.OrderLine>("items", Items);
             writer.WriteEnumValue<global::Shop.Client.Ordering.Models.OrderStatus>("status", Status);
-            writer.WriteDoubleValue("total", Total);
+            writer.WriteDecimalValue("total", Total);
             writer.WriteLongValue("version", Version);
             writer.WriteAdditionalData(AdditionalData);
         }

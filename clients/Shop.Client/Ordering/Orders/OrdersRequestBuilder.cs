@@ -48,7 +48,7 @@ namespace Shop.Client.Ordering.Orders
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OrdersRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/orders{?limit*}", pathParameters)
+        public OrdersRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/orders{?page*,pageSize*}", pathParameters)
         {
         }
         /// <summary>
@@ -56,13 +56,13 @@ namespace Shop.Client.Ordering.Orders
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OrdersRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/orders{?limit*}", rawUrl)
+        public OrdersRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/orders{?page*,pageSize*}", rawUrl)
         {
         }
         /// <summary>
         /// Requires a bearer token. Resources of other customers answer 404; admins and auditors may read them.
         /// </summary>
-        /// <returns>A List&lt;global::Shop.Client.Ordering.Models.OrderListItem&gt;</returns>
+        /// <returns>A <see cref="global::Shop.Client.Ordering.Models.PageOfOrderListItem"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Shop.Client.Ordering.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -71,11 +71,11 @@ namespace Shop.Client.Ordering.Orders
         /// <exception cref="global::Shop.Client.Ordering.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::Shop.Client.Ordering.Models.OrderListItem>?> GetAsync(Action<RequestConfiguration<global::Shop.Client.Ordering.Orders.OrdersRequestBuilder.OrdersRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Shop.Client.Ordering.Models.PageOfOrderListItem?> GetAsync(Action<RequestConfiguration<global::Shop.Client.Ordering.Orders.OrdersRequestBuilder.OrdersRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::Shop.Client.Ordering.Models.OrderListItem>> GetAsync(Action<RequestConfiguration<global::Shop.Client.Ordering.Orders.OrdersRequestBuilder.OrdersRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Shop.Client.Ordering.Models.PageOfOrderListItem> GetAsync(Action<RequestConfiguration<global::Shop.Client.Ordering.Orders.OrdersRequestBuilder.OrdersRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -86,8 +86,7 @@ namespace Shop.Client.Ordering.Orders
                 { "429", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Ordering.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::Shop.Client.Ordering.Models.OrderListItem>(requestInfo, global::Shop.Client.Ordering.Models.OrderListItem.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
-            return collectionResult?.AsList();
+            return await RequestAdapter.SendAsync<global::Shop.Client.Ordering.Models.PageOfOrderListItem>(requestInfo, global::Shop.Client.Ordering.Models.PageOfOrderListItem.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Requires a bearer token. Resources of other customers answer 404; admins and auditors may read them.
@@ -183,8 +182,12 @@ namespace Shop.Client.Ordering.Orders
         public partial class OrdersRequestBuilderGetQueryParameters 
         {
             #pragma warning disable CS1591
-            [QueryParameter("limit")]
-            public int? Limit { get; set; }
+            [QueryParameter("page")]
+            public int? Page { get; set; }
+            #pragma warning restore CS1591
+            #pragma warning disable CS1591
+            [QueryParameter("pageSize")]
+            public int? PageSize { get; set; }
             #pragma warning restore CS1591
         }
         /// <summary>

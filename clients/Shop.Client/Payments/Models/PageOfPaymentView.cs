@@ -8,7 +8,7 @@ using System;
 namespace Shop.Client.Payments.Models
 {
     /// <summary>
-    /// One page of a list, with what a client needs to ask for the next.
+    /// One page of a list, with what a client needs to ask for the next: every list of the API answersthis envelope, and takes `page` (from 1) and `pageSize` (1 to 100, 20 by default).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class PageOfPaymentView : IAdditionalDataHolder, IParsable

@@ -15,9 +15,9 @@ namespace Shop.Client.Payments.Models
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The amount property</summary>
-        public double? Amount { get; set; }
+        public decimal? Amount { get; set; }
         /// <summary>The captured property</summary>
-        public double? Captured { get; set; }
+        public decimal? Captured { get; set; }
         /// <summary>The currency property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -49,7 +49,7 @@ namespace Shop.Client.Payments.Models
         public string PaymentMethod { get; set; }
 #endif
         /// <summary>The refunded property</summary>
-        public double? Refunded { get; set; }
+        public decimal? Refunded { get; set; }
         /// <summary>The requestedAt property</summary>
         public DateTimeOffset? RequestedAt { get; set; }
         /// <summary>The status property</summary>
@@ -83,15 +83,15 @@ namespace Shop.Client.Payments.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "amount", n => { Amount = n.GetDoubleValue(); } },
-                { "captured", n => { Captured = n.GetDoubleValue(); } },
+                { "amount", n => { Amount = n.GetDecimalValue(); } },
+                { "captured", n => { Captured = n.GetDecimalValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "customerId", n => { CustomerId = n.GetGuidValue(); } },
                 { "declineReason", n => { DeclineReason = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "orderId", n => { OrderId = n.GetGuidValue(); } },
                 { "paymentMethod", n => { PaymentMethod = n.GetStringValue(); } },
-                { "refunded", n => { Refunded = n.GetDoubleValue(); } },
+                { "refunded", n => { Refunded = n.GetDecimalValue(); } },
                 { "requestedAt", n => { RequestedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Shop.Client.Payments.Models.PaymentStatus>(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
@@ -105,15 +105,15 @@ namespace Shop.Client.Payments.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteDoubleValue("amount", Amount);
-            writer.WriteDoubleValue("captured", Captured);
+            writer.WriteDecimalValue("amount", Amount);
+            writer.WriteDecimalValue("captured", Captured);
             writer.WriteStringValue("currency", Currency);
             writer.WriteGuidValue("customerId", CustomerId);
             writer.WriteStringValue("declineReason", DeclineReason);
             writer.WriteGuidValue("id", Id);
             writer.WriteGuidValue("orderId", OrderId);
             writer.WriteStringValue("paymentMethod", PaymentMethod);
-            writer.WriteDoubleValue("refunded", Refunded);
+            writer.WriteDecimalValue("refunded", Refunded);
             writer.WriteDateTimeOffsetValue("requestedAt", RequestedAt);
             writer.WriteEnumValue<global::Shop.Client.Payments.Models.PaymentStatus>("status", Status);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);

@@ -44,6 +44,7 @@ namespace Shop.Client.Identity.Auth.Token
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::Shop.Client.Identity.Models.ProblemDetails">When receiving a 503 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Shop.Client.Identity.Models.IssuedToken?> PostAsync(global::Shop.Client.Identity.Models.RequestToken body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -70,6 +71,7 @@ namespace Shop.Client.Identity.Auth.Token
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToPostRequestInformation(global::Shop.Client.Identity.Models.RequestToken body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -91,6 +93,7 @@ namespace Shop.Client.Identity.Auth.Token
         /// </summary>
         /// <returns>A <see cref="global::Shop.Client.Identity.Auth.Token.TokenRequestBuilder"/></returns>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
+        [Obsolete("")]
         public global::Shop.Client.Identity.Auth.Token.TokenRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Shop.Client.Identity.Auth.Token.TokenRequestBuilder(rawUrl, RequestAdapter);

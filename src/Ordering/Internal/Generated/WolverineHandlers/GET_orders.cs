@@ -31,22 +31,35 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Shop.Ordering.Orders.ReadOrdersEndpoints").SetTag("http.route", "/orders").SetTag("http.request.method", "GET");
-            string limit_rawValue = httpContext.Request.Query["limit"];
-            System.Nullable<int> limit = default;
+            string page_rawValue = httpContext.Request.Query["page"];
+            System.Nullable<int> page = default;
 
-            if (limit_rawValue != null && int.TryParse(limit_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var limit_parsed))
+            if (page_rawValue != null && int.TryParse(page_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var page_parsed))
             {
-                limit = limit_parsed;
+                page = page_parsed;
             }
-            else if (!string.IsNullOrEmpty(limit_rawValue))
+            else if (!string.IsNullOrEmpty(page_rawValue))
             {
-                await WriteQueryValueParsingProblem(httpContext, "limit", limit_rawValue, "int").ConfigureAwait(false);
+                await WriteQueryValueParsingProblem(httpContext, "page", page_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
+            string pageSize_rawValue = httpContext.Request.Query["pageSize"];
+            System.Nullable<int> pageSize = default;
+
+            if (pageSize_rawValue != null && int.TryParse(pageSize_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var pageSize_parsed))
+            {
+                pageSize = pageSize_parsed;
+            }
+            else if (!string.IsNullOrEmpty(pageSize_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "pageSize", pageSize_rawValue, "int").ConfigureAwait(false);
                 return;
             }
 
             
             // The actual HTTP request handler execution
-            var result = await Shop.Ordering.Orders.ReadOrdersEndpoints.Mine(limit, httpContext.User, ((Marten.IQuerySession)documentSession), httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Shop.Ordering.Orders.ReadOrdersEndpoints.Mine(page, pageSize, httpContext.User, ((Marten.IQuerySession)documentSession), httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

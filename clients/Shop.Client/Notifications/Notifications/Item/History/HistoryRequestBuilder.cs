@@ -22,7 +22,7 @@ namespace Shop.Client.Notifications.Notifications.Item.History
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/notifications/{id}/history{?fromVersion*,limit*}", pathParameters)
+        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/notifications/{id}/history{?page*,pageSize*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,13 +30,13 @@ namespace Shop.Client.Notifications.Notifications.Item.History
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/notifications/{id}/history{?fromVersion*,limit*}", rawUrl)
+        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/notifications/{id}/history{?page*,pageSize*}", rawUrl)
         {
         }
         /// <summary>
         /// Requires a bearer token. Resources of other customers answer 404; admins and auditors may read them.
         /// </summary>
-        /// <returns>A List&lt;global::Shop.Client.Notifications.Models.HistoryEntry&gt;</returns>
+        /// <returns>A <see cref="global::Shop.Client.Notifications.Models.PageOfHistoryEntry"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Shop.Client.Notifications.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -46,11 +46,11 @@ namespace Shop.Client.Notifications.Notifications.Item.History
         /// <exception cref="global::Shop.Client.Notifications.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::Shop.Client.Notifications.Models.HistoryEntry>?> GetAsync(Action<RequestConfiguration<global::Shop.Client.Notifications.Notifications.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Shop.Client.Notifications.Models.PageOfHistoryEntry?> GetAsync(Action<RequestConfiguration<global::Shop.Client.Notifications.Notifications.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::Shop.Client.Notifications.Models.HistoryEntry>> GetAsync(Action<RequestConfiguration<global::Shop.Client.Notifications.Notifications.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Shop.Client.Notifications.Models.PageOfHistoryEntry> GetAsync(Action<RequestConfiguration<global::Shop.Client.Notifications.Notifications.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -62,8 +62,7 @@ namespace Shop.Client.Notifications.Notifications.Item.History
                 { "429", global::Shop.Client.Notifications.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::Shop.Client.Notifications.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::Shop.Client.Notifications.Models.HistoryEntry>(requestInfo, global::Shop.Client.Notifications.Models.HistoryEntry.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
-            return collectionResult?.AsList();
+            return await RequestAdapter.SendAsync<global::Shop.Client.Notifications.Models.PageOfHistoryEntry>(requestInfo, global::Shop.Client.Notifications.Models.PageOfHistoryEntry.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Requires a bearer token. Resources of other customers answer 404; admins and auditors may read them.
@@ -100,12 +99,12 @@ namespace Shop.Client.Notifications.Notifications.Item.History
         public partial class HistoryRequestBuilderGetQueryParameters 
         {
             #pragma warning disable CS1591
-            [QueryParameter("fromVersion")]
-            public long? FromVersion { get; set; }
+            [QueryParameter("page")]
+            public int? Page { get; set; }
             #pragma warning restore CS1591
             #pragma warning disable CS1591
-            [QueryParameter("limit")]
-            public int? Limit { get; set; }
+            [QueryParameter("pageSize")]
+            public int? PageSize { get; set; }
             #pragma warning restore CS1591
         }
         /// <summary>
