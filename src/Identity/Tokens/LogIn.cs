@@ -40,7 +40,7 @@ public sealed class LogIn(IDocumentStore store, PasswordHasher hasher, LoginThro
         var check = user is null ? hasher.VerifyDecoy(password) : hasher.Verify(user.PasswordHash, password);
         if (user is null || !check.Valid || !user.Active)
         {
-            await RecordFailureAsync(accountId, addressId, ct);
+            await RecordFailureAsync(session, account, client, accountId, addressId, ct);
             return new LogInOutcome.Refused();
         }
 
@@ -59,12 +59,19 @@ public sealed class LogIn(IDocumentStore store, PasswordHasher hasher, LoginThro
     }
 
     /// <summary>Counts the failure against the account and the address; concurrent failures are all counted (optimistic concurrency, retried).</summary>
-    private async Task RecordFailureAsync(string accountId, string addressId, CancellationToken ct)
+    /// <remarks>The first try uses the session that already read the counts; a retry reads them again in a fresh one.</remarks>
+    private async Task RecordFailureAsync(
+        IDocumentSession first, LoginFailures? account, LoginFailures? client, string accountId, string addressId, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var session = store.LightweightSession();
-            var (account, client) = await FailuresAsync(session, accountId, addressId, ct);
+            await using var retry = attempt > 1 ? store.LightweightSession() : null;
+            var session = retry ?? first;
+            if (retry is not null)
+            {
+                (account, client) = await FailuresAsync(retry, accountId, addressId, ct);
+            }
+
             var now = clock.GetUtcNow();
             Save(session, account, throttle.AccountFailed(account, accountId, now));
             Save(session, client, throttle.AddressFailed(client, addressId, now));

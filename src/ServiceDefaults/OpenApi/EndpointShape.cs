@@ -15,13 +15,14 @@ internal sealed record EndpointShape(
     {
         var metadata = description.ActionDescriptor.EndpointMetadata;
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct().ToList();
+        var readsForm = FormBody(metadata) is not null;
         return new EndpointShape(
             description.HttpMethod ?? HttpMethods.Get,
             "/" + (description.RelativePath ?? "").TrimStart('/'),
             metadata.OfType<IAllowAnonymous>().Any(),
             policies,
-            description.ParameterDescriptions.Count > 0 || FormBody(metadata) is not null,
-            description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body) || FormBody(metadata) is not null,
+            description.ParameterDescriptions.Count > 0 || readsForm,
+            description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body) || readsForm,
             metadata.OfType<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).Where(s => s >= 400).ToList(),
             metadata.OfType<OperationEndpointAttribute>().Any(),
             metadata.OfType<ReadsOwnWritesAttribute>().Any(),
