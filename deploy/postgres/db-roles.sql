@@ -74,6 +74,12 @@ begin
       execute format('revoke update, delete, truncate on %I.mt_event_checkpoints, %I.mt_event_checkpoint_heads from %I',
         schema_name, schema_name, app_role);
     end if;
+    -- Personal-data keys are the service's alone: auditors see that an erasure happened, never a key.
+    -- A forgotten subject's row stays as its mark (the key overwritten), so nothing removes rows.
+    if to_regclass(schema_name || '.mt_personal_data_keys') is not null then
+      execute format('revoke all on %I.mt_personal_data_keys from shop_auditor', schema_name);
+      execute format('revoke delete, truncate on %I.mt_personal_data_keys from %I', schema_name, app_role);
+    end if;
   end loop;
 end
 $$;

@@ -1,4 +1,5 @@
 using JasperFx.Events.Projections;
+using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -8,7 +9,9 @@ using Shop.Identity.Credentials;
 using Shop.Identity.Tokens;
 using Shop.Identity.Users;
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.Security;
 using Wolverine.RabbitMQ;
 using Integration = Shop.Contracts.Users;
@@ -31,6 +34,7 @@ builder.AddServiceDefaults(new ShopService
         opts.PublishMessage<Integration.UserDeactivated>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Deactivated);
         opts.PublishMessage<Integration.UserReactivated>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Reactivated);
         opts.PublishMessage<Integration.UserRenamed>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Renamed);
+        opts.PublishMessage<Integration.UserForgotten>().ToRabbitRoutingKey(Exchanges.Users, Integration.UserTopics.Forgotten);
     },
 });
 
@@ -46,6 +50,13 @@ builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddSingleton<IAccountStatus, StreamAccountStatus>();
 builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>, KeyRingConfiguration>());
 builder.Services.AddAuditedStream<User>("users", "user", user => user.Id);
+builder.Services.ConfigureMarten((services, opts) =>
+{
+    var keys = services.GetRequiredService<PersonalDataKeys>();
+    opts.Projections.Add(new Erasure(keys), ProjectionLifecycle.Inline);
+    opts.Events.Upcast<UserRegisteredV1, UserRegistered>(EventNameAttribute.Of<UserRegisteredV1>(), old => old.Upcast(keys));
+    opts.Events.Upcast<DisplayNameChangedV1, DisplayNameChanged>(EventNameAttribute.Of<DisplayNameChangedV1>(), old => old.Upcast(keys));
+});
 
 var app = builder.Build();
 app.UseForwardedHeaders();

@@ -5,6 +5,7 @@ using Shop.Notifications.Customers;
 using Shop.Notifications.Delivery;
 using Shop.Notifications.Notifications;
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
 using Wolverine.RabbitMQ;
 
@@ -17,6 +18,7 @@ builder.AddServiceDefaults(new ShopService
     {
         opts.Projections.Add<NotificationViewProjection>(ProjectionLifecycle.Async);
         opts.Schema.For<CustomerContact>();
+        opts.Events.Upcast<NotificationSentV1, NotificationSent>(EventNameAttribute.Of<NotificationSentV1>(), old => old.Upcast());
     },
     Wolverine = opts =>
     {
@@ -25,6 +27,7 @@ builder.AddServiceDefaults(new ShopService
         {
             q.BindExchange(Exchanges.Users, UserTopics.Registered);
             q.BindExchange(Exchanges.Users, UserTopics.Renamed);
+            q.BindExchange(Exchanges.Users, UserTopics.Forgotten);
         });
     },
 });

@@ -38,6 +38,7 @@ builder.AddServiceDefaults(new ShopService
             q.BindExchange(Exchanges.Users, UserTopics.Registered);
             q.BindExchange(Exchanges.Users, UserTopics.Deactivated);
             q.BindExchange(Exchanges.Users, UserTopics.Reactivated);
+            q.BindExchange(Exchanges.Users, UserTopics.Forgotten);
         });
         opts.PublishMessage<ReserveStock>().ToRabbitQueue(Queues.Inventory);
         opts.PublishMessage<ReleaseStock>().ToRabbitQueue(Queues.Inventory);
@@ -47,6 +48,7 @@ builder.AddServiceDefaults(new ShopService
         opts.PublishMessage<Integration.OrderCreated>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Created);
         opts.PublishMessage<Integration.OrderConfirmed>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Confirmed);
         opts.PublishMessage<Integration.OrderCancelled>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Cancelled);
+        opts.PublishMessage<Integration.OrderCancelledV1>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Cancelled);
         opts.PublishMessage<Integration.OrderShipped>().ToRabbitRoutingKey(Exchanges.Orders, Integration.OrderTopics.Shipped);
     },
 });

@@ -21,6 +21,8 @@ public class DatabaseRoleTests
     [InlineData("select count(*) from inventory.mt_events")]
     [InlineData("select count(*) from identity.mt_events")]
     [InlineData("create table ordering.sneaky (id int)")]
+    [InlineData("delete from ordering.mt_personal_data_keys")]
+    [InlineData("select count(*) from identity.mt_personal_data_keys")]
     public async Task the_app_role_may_not_rewrite_its_events_or_reach_another_service(string sql)
     {
         var refused = await Should.ThrowAsync<PostgresException>(() => ExecuteAsAsync("shop_ordering_app", sql));
@@ -45,6 +47,17 @@ public class DatabaseRoleTests
 
         var refused = await Should.ThrowAsync<PostgresException>(() => ExecuteAsAsync("shop_auditor", "delete from payments.mt_streams"));
         refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+    }
+
+    [Fact]
+    public async Task no_one_but_the_service_itself_reads_its_personal_data_keys()
+    {
+        (await ScalarAsAsync("shop_identity_app", "select count(*) from identity.mt_personal_data_keys")).ShouldBeOfType<long>();
+        foreach (var (role, table) in new[] { ("shop_auditor", "identity"), ("shop_auditor", "notifications"), ("shop_notifications_app", "identity") })
+        {
+            var refused = await Should.ThrowAsync<PostgresException>(() => ExecuteAsAsync(role, $"select count(*) from {table}.mt_personal_data_keys"));
+            refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, $"{role} on {table}");
+        }
     }
 
     private static string As(string role) =>

@@ -41,7 +41,7 @@ public class TraceViewerTests(ShopProcesses shop)
             }
         }
 
-        (await page.InnerTextAsync("body")).ShouldContain("OrderConfirmed");
+        (await page.InnerTextAsync("body")).ShouldContain("order.confirmed");
         var picture = await page.ScreenshotAsync(new() { Path = Screenshot });
         picture.Length.ShouldBeGreaterThan(10_000, "a picture of the trace, not an empty page");
     }

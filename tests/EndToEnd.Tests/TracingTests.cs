@@ -19,7 +19,7 @@ public class TracingTests(ShopProcesses shop)
 
         var trace = await TraceAsync(traceId, spans =>
             EveryService.All(service => spans.Any(s => s.Service == service))
-            && spans.Any(s => s.Service == "notifications" && s.Name.Contains("OrderConfirmed", StringComparison.Ordinal))
+            && spans.Any(s => s.Service == "notifications" && s.Name.Contains("order.confirmed", StringComparison.Ordinal))
             && Roots(spans).Count() == 1);
 
         var root = Roots(trace).Single();
@@ -31,9 +31,10 @@ public class TracingTests(ShopProcesses shop)
         }
 
         // The saga's path, each step caused by the one before: checkout, reservation, capture, confirmation, notification.
-        var reservation = First(trace, "inventory", "ReserveStock");
-        var capture = First(trace, "payments", "ProcessPayment");
-        var notified = First(trace, "notifications", "OrderConfirmed");
+        // Message spans are named after the messages' wire names (name and version), not their .NET types.
+        var reservation = First(trace, "inventory", "inventory.reserve_stock");
+        var capture = First(trace, "payments", "payments.process_payment");
+        var notified = First(trace, "notifications", "order.confirmed");
         Ancestors(byId, reservation).ShouldContain(s => s.Service == "ordering");
         Ancestors(byId, capture).ShouldContain(s => s.Service == "inventory");
         Ancestors(byId, notified).ShouldContain(s => s.Service == "payments");

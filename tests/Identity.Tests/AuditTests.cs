@@ -22,7 +22,7 @@ public class AuditTests(IdentityFixture fixture)
 
         var history = await HistoryAsync(id, fixture.AuditorToken);
 
-        history.Select(e => e.Type).ShouldBe(["user_registered", "display_name_changed", "user_deactivated"]);
+        history.Select(e => e.Type).ShouldBe(["user_registered_v2", "display_name_changed_v2", "user_deactivated"]);
         history.Select(e => e.Version).ShouldBe([1L, 2L, 3L]);
         history.ShouldAllBe(e => !string.IsNullOrEmpty(e.CorrelationId));
         history[1].User.ShouldBe(id.ToString());

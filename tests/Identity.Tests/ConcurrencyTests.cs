@@ -13,7 +13,7 @@ public class ConcurrencyTests(IdentityFixture fixture)
         await RenameAsync(token, "Third", ifMatch: "\"1\"", expected: 412);
 
         var view = await fixture.UserAsync(id, token, minVersion: 2);
-        view.DisplayName.ShouldBe("Second");
+        view.DisplayName.ToString().ShouldBe("Second");
         view.Version.ShouldBe(2);
     }
 

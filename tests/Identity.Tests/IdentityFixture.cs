@@ -120,7 +120,7 @@ public sealed class IdentityFixture : IAsyncLifetime
     private async Task<string?> EmailOf(Guid id)
     {
         await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        return (await session.Events.AggregateStreamAsync<User>(id))?.Email;
+        return (await session.Events.AggregateStreamAsync<User>(id))?.Email.Value;
     }
 
 }

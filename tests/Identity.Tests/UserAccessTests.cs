@@ -21,7 +21,7 @@ public class UserAccessTests(IdentityFixture fixture)
 
         var me = (await result.ReadAsJsonAsync<UserView>())!;
         me.Id.ShouldBe(id);
-        me.Email.ShouldBe(email);
+        me.Email.ToString().ShouldBe(email);
         me.Active.ShouldBeTrue();
     }
 
@@ -94,7 +94,7 @@ public class UserAccessTests(IdentityFixture fixture)
         });
 
         var view = await fixture.UserAsync(id, token, minVersion: 2);
-        view.DisplayName.ShouldBe("Renamed");
+        view.DisplayName.ToString().ShouldBe("Renamed");
         view.Version.ShouldBe(2);
         result.Context.Response.StatusCode.ShouldBe(200);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Shop.Identity.Users;
 using Shop.ServiceDefaults.EventSourcing;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.Identity.Tests;
@@ -10,8 +11,11 @@ public class UserRulesTests
 {
     private static readonly Guid By = Guid.NewGuid();
 
-    private static User Customer(bool active = true) =>
-        new(Guid.NewGuid(), "c@example.com", "C", "hash", [ShopRoles.Customer], active);
+    private static User Customer(bool active = true)
+    {
+        var id = Guid.NewGuid();
+        return new(id, PersonalData.Of(id, "c@example.com"), PersonalData.Of(id, "C"), "hash", [ShopRoles.Customer], active);
+    }
 
     [Fact]
     public void a_deactivated_user_cannot_change_their_display_name()

@@ -25,7 +25,7 @@ public class NotificationTests(NotificationsFixture fixture)
                 await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
                 return await session.LoadAsync<CustomerContact>(customer, TestContext.Current.CancellationToken);
             },
-            c => c?.DisplayName == "Nora Renamed",
+            c => c?.DisplayName.Value == "Nora Renamed",
             TimeSpan.FromSeconds(30),
             "the new name in the customer's contact");
     }
@@ -41,7 +41,7 @@ public class NotificationTests(NotificationsFixture fixture)
             NotificationsFixture.Created(customer, order),
             new OrderConfirmed(order, customer, 25m, "EUR"),
             new OrderShipped(order, customer),
-            new OrderCancelled(order, customer, "changed my mind"),
+            new OrderCancelled(order, customer, "changed my mind", Cancellers.Customer),
         })
         {
             await fixture.Host.MessageBus().PublishAsync(e);

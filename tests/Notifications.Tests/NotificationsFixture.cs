@@ -62,9 +62,11 @@ public sealed class NotificationsFixture : IAsyncLifetime
             {
                 o.PublishMessage<UserRegistered>().ToRabbitRoutingKey(Exchanges.Users, UserTopics.Registered);
                 o.PublishMessage<UserRenamed>().ToRabbitRoutingKey(Exchanges.Users, UserTopics.Renamed);
+                o.PublishMessage<UserForgotten>().ToRabbitRoutingKey(Exchanges.Users, UserTopics.Forgotten);
                 o.PublishMessage<OrderCreated>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Created);
                 o.PublishMessage<OrderConfirmed>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Confirmed);
                 o.PublishMessage<OrderCancelled>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Cancelled);
+                o.PublishMessage<OrderCancelledV1>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Cancelled);
                 o.PublishMessage<OrderShipped>().ToRabbitRoutingKey(Exchanges.Orders, OrderTopics.Shipped);
             });
         });

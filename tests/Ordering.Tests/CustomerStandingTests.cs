@@ -60,6 +60,24 @@ public class CustomerStandingTests(OrderingFixture fixture)
         (await query.LoadAsync<CustomerAccount>(customer, TestContext.Current.CancellationToken))!.Active.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task a_forgotten_customer_never_orders_again_whatever_arrives_after()
+    {
+        var (customer, token) = fixture.Customer();
+        await fixture.Host.InvokeMessageAndWaitAsync(new UserRegistered(customer, "forgotten@shop.test", "Forgotten"));
+
+        await fixture.Host.InvokeMessageAndWaitAsync(new UserForgotten(customer));
+        await fixture.Host.InvokeMessageAndWaitAsync(new UserReactivated(customer));
+        await fixture.Host.InvokeMessageAndWaitAsync(new UserRegistered(customer, "forgotten@shop.test", "Forgotten"));
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Json(new { items = Array.Empty<object>() }).ToUrl("/orders");
+            s.Bearer(token);
+            s.StatusCodeShouldBe(401);
+        });
+    }
+
     private static async Task KeepAsync(IDocumentStore store, Func<IDocumentSession, Task> handle)
     {
         await using var session = store.LightweightSession();

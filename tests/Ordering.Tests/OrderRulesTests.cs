@@ -1,5 +1,6 @@
 using Shop.Ordering.Orders;
 using Shop.ServiceDefaults.EventSourcing;
+using Integration = Shop.Contracts.Orders;
 
 namespace Shop.Ordering.Tests;
 
@@ -84,6 +85,20 @@ public class OrderRulesTests
         CancelOrderEndpoint.Decide(Pending(Mug) with { Status = OrderStatus.Cancelled }, Customer, null).Events.ShouldBeEmpty();
         CancelOrderEndpoint.Decide(Pending(Mug), Customer, null).Events.ShouldHaveSingleItem()
             .ShouldBeOfType<OrderCancelled>().Reason.ShouldBe("cancelled by the customer");
+    }
+
+    [Fact]
+    public void a_cancellation_is_published_as_version_2_saying_who_and_as_version_1_for_consumers_not_yet_upgraded()
+    {
+        var order = Pending(Mug);
+        Integration.OrderCancelled V2(Guid? by) =>
+            IntegrationEvents.For(order, [new OrderCancelled(order.Id, CustomerId, "why", by)]).OfType<Integration.OrderCancelled>().ShouldHaveSingleItem();
+
+        V2(CustomerId).By.ShouldBe(Integration.Cancellers.Customer);
+        V2(Guid.NewGuid()).By.ShouldBe(Integration.Cancellers.Staff);
+        V2(null).By.ShouldBe(Integration.Cancellers.Shop);
+        IntegrationEvents.For(order, [new OrderCancelled(order.Id, CustomerId, "why", null)]).OfType<Integration.OrderCancelledV1>()
+            .ShouldHaveSingleItem().ShouldBe(new Integration.OrderCancelledV1(order.Id, CustomerId, "why"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Shop.Testing;
+using Shop.Testing.Contracts;
 
 namespace Shop.Payments.Tests;
 
@@ -10,4 +11,8 @@ public class ApiDescriptionTests(PaymentsFixture fixture)
 
     [Fact]
     public Task the_committed_generated_code_is_what_the_handlers_generate() => GeneratedCode.ShouldBeCurrentAsync("Payments");
+
+    [Fact]
+    public void every_stored_event_has_a_name_a_version_and_its_committed_shape() =>
+        ContractSnapshots.ShouldMatch("events/payments", ContractSources.StoredEvents(fixture.Host, typeof(Program).Assembly), ContractSnapshots.StoredEvents);
 }

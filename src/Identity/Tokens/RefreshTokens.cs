@@ -65,7 +65,7 @@ public static class RefreshRules
 }
 
 /// <summary>
-/// A password change or a deactivation signs the user out everywhere: their refresh tokens go in
+/// A password change, a deactivation or a forget signs the user out everywhere: their refresh tokens go in
 /// the same transaction as the event, whichever command appended it (the API or the command line).
 /// </summary>
 public sealed class RefreshTokenRevocation : EventProjection
@@ -74,11 +74,12 @@ public sealed class RefreshTokenRevocation : EventProjection
     {
         IncludeType<PasswordChanged>();
         IncludeType<UserDeactivated>();
+        IncludeType<UserForgotten>();
     }
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
-        if (e.Data is PasswordChanged or UserDeactivated)
+        if (e.Data is PasswordChanged or UserDeactivated or UserForgotten)
         {
             operations.DeleteWhere<RefreshToken>(t => t.UserId == e.StreamId);
         }

@@ -20,7 +20,7 @@ public sealed class TokenIssuer(SigningKeyRing keys, JwtSettings jwt, IdentitySe
         var claims = new List<Claim>
         {
             new(JwtRegisteredClaimNames.Sub, user.Id.ToString()),
-            new(JwtRegisteredClaimNames.Email, user.Email),
+            new(JwtRegisteredClaimNames.Email, user.Email.ToString()),
             new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };
         claims.AddRange(user.Roles.Select(role => new Claim("role", role)));

@@ -4,8 +4,10 @@ using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Identity.Users;
 
+[EventName("admin_added")]
 public sealed record AdminAdded(Guid UserId);
 
+[EventName("admin_removed")]
 public sealed record AdminRemoved(Guid UserId);
 
 /// <summary>

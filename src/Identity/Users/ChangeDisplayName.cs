@@ -6,6 +6,7 @@ using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.Security;
 using Wolverine;
 using Wolverine.Http;
@@ -31,7 +32,7 @@ public static class ChangeDisplayNameEndpoint
         }
 
         var name = displayName.Trim();
-        return name == user.DisplayName ? Decision.Accept() : Decision.Accept(new DisplayNameChanged(user.Id, name));
+        return name == user.DisplayName.Value ? Decision.Accept() : Decision.Accept(new DisplayNameChanged(user.Id, PersonalData.Of(user.Id, name)));
     }
 
     [WolverinePut("/users/me/display-name", OperationId = "changeMyDisplayName")]

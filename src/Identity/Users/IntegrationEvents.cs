@@ -7,10 +7,11 @@ public static class IntegrationEvents
 {
     public static IEnumerable<object> For(IEnumerable<object> events) => events.SelectMany<object, object>(e => e switch
     {
-        UserRegistered x => [new Integration.UserRegistered(x.UserId, x.Email, x.DisplayName)],
+        UserRegistered x => [new Integration.UserRegistered(x.UserId, x.Email.ToString(), x.DisplayName.ToString())],
         UserDeactivated x => [new Integration.UserDeactivated(x.UserId)],
         UserReactivated x => [new Integration.UserReactivated(x.UserId)],
-        DisplayNameChanged x => [new Integration.UserRenamed(x.UserId, x.DisplayName)],
+        DisplayNameChanged x => [new Integration.UserRenamed(x.UserId, x.DisplayName.ToString())],
+        UserForgotten x => [new Integration.UserForgotten(x.UserId)],
         _ => [],
     });
 }

@@ -1,6 +1,7 @@
 using Marten;
 using Shop.Identity.Credentials;
 using Shop.ServiceDefaults.EventSourcing;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.Identity.Users;
@@ -20,7 +21,9 @@ public static class Registration
             return null;
         }
 
-        var registered = new UserRegistered(Guid.CreateVersion7(), email.Trim(), displayName.Trim(), hasher.Hash(password), [.. roles.Order(StringComparer.Ordinal)]);
+        var id = Guid.CreateVersion7();
+        var registered = new UserRegistered(
+            id, PersonalData.Of(id, email.Trim()), PersonalData.Of(id, displayName.Trim()), hasher.Hash(password), [.. roles.Order(StringComparer.Ordinal)]);
         session.Events.StartStream<User>(registered.UserId, registered);
         session.Claim(EmailClaim, email, registered.UserId);
         if (roles.Contains(ShopRoles.Admin))

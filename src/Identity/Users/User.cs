@@ -1,27 +1,42 @@
 using Shop.ServiceDefaults.Audit;
+using Shop.ServiceDefaults.EventSourcing;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.Identity.Users;
 
-public sealed record UserRegistered(Guid UserId, string Email, string DisplayName, [property: Redacted] string PasswordHash, IReadOnlyList<string> Roles);
+[EventName("user_registered", Version = 2)]
+public sealed record UserRegistered(Guid UserId, PersonalData Email, PersonalData DisplayName, [property: Redacted] string PasswordHash, IReadOnlyList<string> Roles);
 
-public sealed record DisplayNameChanged(Guid UserId, string DisplayName);
+[EventName("display_name_changed", Version = 2)]
+public sealed record DisplayNameChanged(Guid UserId, PersonalData DisplayName);
 
+[EventName("password_changed")]
 public sealed record PasswordChanged(Guid UserId, [property: Redacted] string PasswordHash);
 
 /// <summary>The same password, stored again with the current hashing parameters after a successful login.</summary>
+[EventName("password_rehashed")]
 public sealed record PasswordRehashed(Guid UserId, [property: Redacted] string PasswordHash);
 
+[EventName("role_granted")]
 public sealed record RoleGranted(Guid UserId, string Role, Guid By);
 
+[EventName("role_revoked")]
 public sealed record RoleRevoked(Guid UserId, string Role, Guid By);
 
+[EventName("user_deactivated")]
 public sealed record UserDeactivated(Guid UserId, Guid By, string? Reason);
 
+[EventName("user_reactivated")]
 public sealed record UserReactivated(Guid UserId, Guid By);
 
+/// <summary>The customer's personal data is erased (its key deleted) and the account closed for good.</summary>
+[EventName("user_forgotten")]
+public sealed record UserForgotten(Guid UserId, Guid By);
+
 /// <summary>An account: who it is, how it proves it, what it may do, and whether it may do anything at all.</summary>
-public sealed record User(Guid Id, string Email, string DisplayName, [property: Redacted] string PasswordHash, IReadOnlyList<string> Roles, bool Active)
+public sealed record User(
+    Guid Id, PersonalData Email, PersonalData DisplayName, [property: Redacted] string PasswordHash, IReadOnlyList<string> Roles, bool Active, bool Forgotten = false)
 {
     public bool IsActiveAdmin => Active && Roles.Contains(ShopRoles.Admin);
 
@@ -41,6 +56,8 @@ public sealed record User(Guid Id, string Email, string DisplayName, [property: 
 
     public User Apply(UserReactivated _) => this with { Active = true };
 
+    public User Apply(UserForgotten _) => this with { Active = false, Forgotten = true };
+
     /// <summary>The state after the given events, for rules that look at the outcome of a decision.</summary>
     public User After(IEnumerable<object> events) => events.Aggregate(this, (user, e) => e switch
     {
@@ -51,6 +68,7 @@ public sealed record User(Guid Id, string Email, string DisplayName, [property: 
         RoleRevoked x => user.Apply(x),
         UserDeactivated x => user.Apply(x),
         UserReactivated x => user.Apply(x),
+        UserForgotten x => user.Apply(x),
         _ => user,
     });
 }

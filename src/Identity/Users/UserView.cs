@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.ReadModels;
 
 namespace Shop.Identity.Users;
@@ -9,9 +10,9 @@ public sealed class UserView : IVersioned
 {
     public Guid Id { get; set; }
 
-    public string Email { get; set; } = "";
+    public required PersonalData Email { get; set; }
 
-    public string DisplayName { get; set; } = "";
+    public required PersonalData DisplayName { get; set; }
 
     public List<string> Roles { get; set; } = [];
 
@@ -20,6 +21,9 @@ public sealed class UserView : IVersioned
     public DateTimeOffset RegisteredAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When the user was forgotten: their e-mail and name then read as erased.</summary>
+    public DateTimeOffset? ForgottenAt { get; set; }
 
     public long Version { get; set; }
 }
@@ -53,6 +57,15 @@ public sealed class UserViewProjection : SingleStreamProjection<UserView, Guid>
     public static void Apply(IEvent<UserDeactivated> e, UserView view) => Touch(view, e).Active = false;
 
     public static void Apply(IEvent<UserReactivated> e, UserView view) => Touch(view, e).Active = true;
+
+    public static void Apply(IEvent<UserForgotten> e, UserView view)
+    {
+        Touch(view, e).Active = false;
+        view.ForgottenAt = e.Timestamp;
+        // Sealed values read as erased once the key is gone; this also erases any stored before sealing.
+        view.Email = PersonalData.ErasedOf(view.Id);
+        view.DisplayName = PersonalData.ErasedOf(view.Id);
+    }
 
     private static UserView Touch(UserView view, IEvent e)
     {

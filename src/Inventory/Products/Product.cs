@@ -1,21 +1,30 @@
 using System.Collections.Immutable;
+using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Inventory.Products;
 
+[EventName("product_added")]
 public sealed record ProductAdded(Guid ProductId, string Sku, string Name, decimal Price, string Currency);
 
+[EventName("product_renamed")]
 public sealed record ProductRenamed(Guid ProductId, string Name);
 
+[EventName("product_repriced")]
 public sealed record ProductRepriced(Guid ProductId, decimal Price);
 
+[EventName("product_discontinued")]
 public sealed record ProductDiscontinued(Guid ProductId);
 
+[EventName("stock_received")]
 public sealed record StockReceived(Guid ProductId, int Quantity);
 
+[EventName("stock_reserved")]
 public sealed record StockReserved(Guid ProductId, Guid OrderId, int Quantity);
 
+[EventName("stock_released")]
 public sealed record StockReleased(Guid ProductId, Guid OrderId, int Quantity);
 
+[EventName("stock_committed")]
 public sealed record StockCommitted(Guid ProductId, Guid OrderId, int Quantity);
 
 /// <summary>

@@ -1,16 +1,27 @@
 using Marten;
 using Shop.Contracts.Users;
+using Shop.ServiceDefaults.Privacy;
 
 namespace Shop.Notifications.Customers;
 
-/// <summary>Where to reach a customer: Notifications' own copy, so sending never needs a call to Identity.</summary>
-public sealed record CustomerContact(Guid Id, string Email, string DisplayName);
+/// <summary>
+/// Where to reach a customer: Notifications' own copy, so sending never needs a call to Identity.
+/// Its e-mail and name are sealed with Notifications' own key for the customer.
+/// </summary>
+public sealed record CustomerContact(Guid Id, PersonalData Email, PersonalData DisplayName);
 
 /// <summary>Keeps the copy from Identity's user.registered events; a redelivery stores the same again.</summary>
 public static class UserRegisteredHandler
 {
-    public static void Handle(UserRegistered registered, IDocumentSession session) =>
-        session.Store(new CustomerContact(registered.UserId, registered.Email, registered.DisplayName));
+    public static async Task Handle(UserRegistered registered, IDocumentSession session, PersonalDataKeys keys, CancellationToken ct)
+    {
+        // A redelivery after the customer was forgotten must not bring the address back.
+        if (await keys.ForgottenAtAsync(registered.UserId, ct) is null)
+        {
+            session.Store(new CustomerContact(
+                registered.UserId, PersonalData.Of(registered.UserId, registered.Email), PersonalData.Of(registered.UserId, registered.DisplayName)));
+        }
+    }
 }
 
 /// <summary>Keeps the copy's name in step with Identity's user.renamed events.</summary>
@@ -20,11 +31,24 @@ public static class UserRenamedHandler
     {
         if (await session.LoadAsync<CustomerContact>(renamed.UserId, ct) is not { } contact)
         {
-            // Registration always comes first from Identity; without it there is no address to keep a name for.
+            // Registration always comes first from Identity; without it (or once forgotten) there is no address to keep a name for.
             log.LogWarning("Renamed customer {UserId} is not known here; the name is not kept", renamed.UserId);
             return;
         }
 
-        session.Store(contact with { DisplayName = renamed.DisplayName });
+        session.Store(contact with { DisplayName = PersonalData.Of(renamed.UserId, renamed.DisplayName) });
+    }
+}
+
+/// <summary>
+/// Forgets a customer here: Notifications' key for them goes (so the addresses in their notifications'
+/// history read as erased) and so does the contact copy; nothing is sent to them again.
+/// </summary>
+public static class UserForgottenHandler
+{
+    public static void Handle(UserForgotten forgotten, IDocumentSession session, PersonalDataKeys keys)
+    {
+        keys.Forget(session, forgotten.UserId);
+        session.Delete<CustomerContact>(forgotten.UserId);
     }
 }

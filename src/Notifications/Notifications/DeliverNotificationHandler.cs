@@ -1,6 +1,7 @@
 using Marten;
 using Shop.Notifications.Customers;
 using Shop.Notifications.Delivery;
+using Shop.ServiceDefaults.Privacy;
 using Wolverine;
 
 namespace Shop.Notifications.Notifications;
@@ -13,7 +14,13 @@ namespace Shop.Notifications.Notifications;
 public static class DeliverNotificationHandler
 {
     public static async Task<OutgoingMessages> Handle(
-        DeliverNotification command, IDocumentSession session, MailSender mail, DeliverySettings settings, ILogger<DeliverNotification> log, CancellationToken ct)
+        DeliverNotification command,
+        IDocumentSession session,
+        MailSender mail,
+        DeliverySettings settings,
+        PersonalDataKeys keys,
+        ILogger<DeliverNotification> log,
+        CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Notification>(command.NotificationId, ct);
         if (stream.Aggregate is not { IsSettled: false } notification)
@@ -23,6 +30,13 @@ public static class DeliverNotificationHandler
 
         var contact = await session.LoadAsync<CustomerContact>(notification.CustomerId, ct);
         var attempt = notification.Attempts + 1;
+        if (contact is null && await keys.ForgottenAtAsync(notification.CustomerId, ct) is not null)
+        {
+            log.LogInformation("Notification {NotificationId} is not sent: its customer was forgotten", notification.Id);
+            stream.AppendOne(new NotificationGivenUp(notification.Id, attempt));
+            return [];
+        }
+
         try
         {
             if (contact is null)
@@ -30,8 +44,8 @@ public static class DeliverNotificationHandler
                 throw new InvalidOperationException("The customer's address is not known yet.");
             }
 
-            await mail.SendAsync(notification.Id, contact.Email, contact.DisplayName, notification.Subject, notification.Body, ct);
-            stream.AppendOne(new NotificationSent(notification.Id, contact.Email));
+            await mail.SendAsync(notification.Id, contact.Email.ToString(), contact.DisplayName.ToString(), notification.Subject, notification.Body, ct);
+            stream.AppendOne(new NotificationSent(notification.Id));
             return [];
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -23,6 +23,9 @@ public static class NotifyCustomerHandler
 
     public static Task<OutgoingMessages> Handle(OrderCancelled e, IDocumentSession session, CancellationToken ct) => NotifyAsync(e.OrderId, e.CustomerId, e, session, ct);
 
+    /// <summary>From a producer not yet upgraded, or beside version 2: whichever comes first makes the one notification.</summary>
+    public static Task<OutgoingMessages> Handle(OrderCancelledV1 e, IDocumentSession session, CancellationToken ct) => Handle(e.Upcast(), session, ct);
+
     public static Task<OutgoingMessages> Handle(OrderShipped e, IDocumentSession session, CancellationToken ct) => NotifyAsync(e.OrderId, e.CustomerId, e, session, ct);
 
     public static Guid IdFor(Guid orderId, string template) => NameBasedGuid.Create(Namespace, $"{orderId:N}/{template}");

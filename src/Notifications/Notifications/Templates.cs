@@ -13,9 +13,16 @@ public static class Templates
         OrderConfirmed e => ("order-confirmed", $"Your order {Short(e.OrderId)} is confirmed",
             $"Your order {e.OrderId} is confirmed and paid ({Money(e.Total, e.Currency)}). We will let you know when it ships."),
         OrderCancelled e => ("order-cancelled", $"Your order {Short(e.OrderId)} was cancelled",
-            $"Your order {e.OrderId} was cancelled ({e.Reason}). Nothing was charged, or the charge has been refunded."),
+            $"{Cancellation(e)} Nothing was charged, or the charge has been refunded."),
         OrderShipped e => ("order-shipped", $"Your order {Short(e.OrderId)} is on its way", $"Your order {e.OrderId} has shipped."),
         _ => throw new ArgumentException($"No template for {orderEvent.GetType().Name}", nameof(orderEvent)),
+    };
+
+    private static string Cancellation(OrderCancelled e) => e.By switch
+    {
+        Cancellers.Customer => $"You cancelled your order {e.OrderId}.",
+        Cancellers.Staff => $"Our staff cancelled your order {e.OrderId} ({e.Reason}).",
+        _ => $"Your order {e.OrderId} was cancelled ({e.Reason}).",
     };
 
     private static string Short(Guid id) => id.ToString("N")[..8];

@@ -1,34 +1,47 @@
 using System.Collections.Immutable;
+using Shop.ServiceDefaults.EventSourcing;
 
 namespace Shop.Ordering.Orders;
 
 /// <summary>A product on an order, named and priced from the catalog when it was added.</summary>
 public sealed record OrderLine(Guid ProductId, string Name, int Quantity, decimal UnitPrice);
 
+[EventName("order_created")]
 public sealed record OrderCreated(Guid OrderId, Guid CustomerId, string? Currency, IReadOnlyList<OrderLine> Lines);
 
 /// <summary>Added to the order; a product already on it gets the quantity added and the newer price.</summary>
+[EventName("item_added")]
 public sealed record ItemAdded(Guid OrderId, Guid CustomerId, string Currency, OrderLine Line);
 
+[EventName("item_removed")]
 public sealed record ItemRemoved(Guid OrderId, Guid CustomerId, Guid ProductId);
 
+[EventName("order_checked_out")]
 public sealed record OrderCheckedOut(Guid OrderId, Guid CustomerId, string PaymentMethod, decimal Total, string Currency);
 
+[EventName("order_confirmed")]
 public sealed record OrderConfirmed(Guid OrderId, Guid CustomerId, Guid PaymentId);
 
+[EventName("order_cancelled")]
 public sealed record OrderCancelled(Guid OrderId, Guid CustomerId, string Reason, Guid? By);
 
+[EventName("order_shipped")]
 public sealed record OrderShipped(Guid OrderId, Guid CustomerId, Guid By);
 
 // What the fulfilment saga learned from Inventory and Payments, recorded on the order for auditors.
+[EventName("order_stock_reserved")]
 public sealed record OrderStockReserved(Guid OrderId, Guid CustomerId);
 
+[EventName("order_stock_released")]
 public sealed record OrderStockReleased(Guid OrderId, Guid CustomerId);
 
+[EventName("order_stock_committed")]
 public sealed record OrderStockCommitted(Guid OrderId, Guid CustomerId);
 
+[EventName("order_payment_captured")]
 public sealed record OrderPaymentCaptured(Guid OrderId, Guid CustomerId, Guid PaymentId, decimal Amount);
 
+[EventName("order_payment_refunded")]
 public sealed record OrderPaymentRefunded(Guid OrderId, Guid CustomerId, Guid PaymentId, decimal Amount);
 
 public enum OrderStatus

@@ -1,13 +1,20 @@
+using Shop.ServiceDefaults.EventSourcing;
+
 namespace Shop.Payments.Payments;
 
+[EventName("payment_requested")]
 public sealed record PaymentRequested(Guid PaymentId, Guid OrderId, Guid CustomerId, decimal Amount, string Currency, string PaymentMethod);
 
+[EventName("payment_authorized")]
 public sealed record PaymentAuthorized(Guid PaymentId, string AuthorizationCode);
 
+[EventName("payment_captured")]
 public sealed record PaymentCaptured(Guid PaymentId, decimal Amount);
 
+[EventName("payment_declined")]
 public sealed record PaymentDeclined(Guid PaymentId, string Reason);
 
+[EventName("payment_refunded")]
 public sealed record PaymentRefunded(Guid PaymentId, decimal Amount, string Reason);
 
 public enum PaymentStatus

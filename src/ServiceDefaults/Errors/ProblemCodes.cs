@@ -27,6 +27,7 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string ServiceUnavailable = "service_unavailable";
     public const string AccountDeactivated = "account_deactivated";
+    public const string AccountForgotten = "account_forgotten";
     public const string LastAdmin = "last_admin";
     public const string WrongCurrentPassword = "wrong_current_password";
     public const string OrderNotPending = "order_not_pending";
@@ -61,6 +62,7 @@ public static class ProblemCodes
         (InternalError, 500, "The service failed; the trace id names the failure in its logs."),
         (ServiceUnavailable, 503, "A service this request needs is unavailable; retry later."),
         (AccountDeactivated, 409, "The account (the caller's, or the one named) is deactivated."),
+        (AccountForgotten, 409, "The account was forgotten at its owner's request: it is closed for good, and its personal data erased."),
         (LastAdmin, 409, "The last active admin cannot lose the role or be deactivated."),
         (WrongCurrentPassword, 400, "The current password given for a password change is wrong."),
         (OrderNotPending, 409, "Only a Pending order can be changed or checked out."),

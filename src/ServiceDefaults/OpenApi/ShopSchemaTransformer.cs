@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Privacy;
 
 namespace Shop.ServiceDefaults.OpenApi;
 
 /// <summary>
 /// Money and other decimals are exact decimal numbers (so generated clients use a decimal type, not
-/// a double), and every problem details body documents its machine-readable <c>code</c>.
+/// a double), personal data is the text it reads as, and every problem details body documents its
+/// machine-readable <c>code</c>.
 /// </summary>
 internal sealed class ShopSchemaTransformer : IOpenApiSchemaTransformer
 {
@@ -22,6 +24,12 @@ internal sealed class ShopSchemaTransformer : IOpenApiSchemaTransformer
         if (type == typeof(decimal))
         {
             schema.Format = "decimal";
+        }
+        else if (type == typeof(PersonalData))
+        {
+            schema.Type = JsonSchemaType.String;
+            schema.Properties?.Clear();
+            schema.Description = $"Personal data: \"{PersonalData.ErasedMark}\" once its owner has been forgotten.";
         }
         else if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails))
         {

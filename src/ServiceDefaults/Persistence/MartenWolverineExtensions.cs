@@ -13,6 +13,7 @@ using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.ReadModels;
 using Weasel.Core;
 using Wolverine;
@@ -31,6 +32,9 @@ public static class MartenWolverineExtensions
     /// </summary>
     public static WebApplicationBuilder AddMartenAndWolverine(this WebApplicationBuilder builder, ShopService service, ShopSettings settings)
     {
+        // Keys are read inside (de)serialization, so the serializer holds them from the start.
+        var keys = new PersonalDataKeys(NpgsqlDataSource.Create(settings.Postgres), settings.Schema, TimeProvider.System);
+        builder.Services.AddSingleton(keys);
         var marten = builder.Services.AddMarten(opts =>
             {
                 opts.Connection(WithoutConnectionReset(settings.Postgres));
@@ -39,8 +43,9 @@ public static class MartenWolverineExtensions
                 opts.Events.MetadataConfig.EnableAll();
                 // EnableAll leaves the user name out in this Marten version; auditors need it.
                 opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => json.Converters.Add(new SealedPersonalData(keys)));
                 opts.Storage.Add(new EventChainSchema(opts));
+                opts.Storage.Add(new PersonalDataSchema(opts));
                 // Every document type is declared up front, so db-apply creates its table: a service
                 // running as its app role cannot create one on first use.
                 opts.Schema.For<UniqueValue>();
@@ -54,6 +59,7 @@ public static class MartenWolverineExtensions
                     opts.AutoCreateSchemaObjects = AutoCreate.None;
                 }
 
+                opts.MapEventNames(service.ApplicationAssembly);
                 service.Marten(opts);
             });
         if (settings.ApplySchemaOnStartup)

@@ -16,7 +16,7 @@ namespace Shop.Client.Identity.Models
         public bool? Active { get; set; }
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The displayName property</summary>
+        /// <summary>Personal data: &quot;[erased]&quot; once its owner has been forgotten.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? DisplayName { get; set; }
@@ -24,7 +24,7 @@ namespace Shop.Client.Identity.Models
 #else
         public string DisplayName { get; set; }
 #endif
-        /// <summary>The email property</summary>
+        /// <summary>Personal data: &quot;[erased]&quot; once its owner has been forgotten.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Email { get; set; }
@@ -32,6 +32,8 @@ namespace Shop.Client.Identity.Models
 #else
         public string Email { get; set; }
 #endif
+        /// <summary>The forgottenAt property</summary>
+        public DateTimeOffset? ForgottenAt { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The registeredAt property</summary>
@@ -76,6 +78,7 @@ namespace Shop.Client.Identity.Models
                 { "active", n => { Active = n.GetBoolValue(); } },
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
+                { "forgottenAt", n => { ForgottenAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "registeredAt", n => { RegisteredAt = n.GetDateTimeOffsetValue(); } },
                 { "roles", n => { Roles = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
@@ -93,6 +96,7 @@ namespace Shop.Client.Identity.Models
             writer.WriteBoolValue("active", Active);
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("email", Email);
+            writer.WriteDateTimeOffsetValue("forgottenAt", ForgottenAt);
             writer.WriteGuidValue("id", Id);
             writer.WriteDateTimeOffsetValue("registeredAt", RegisteredAt);
             writer.WriteCollectionOfPrimitiveValues<string>("roles", Roles);

@@ -91,6 +91,7 @@ public sealed class EventChainTrigger(string schema) : ISchemaObject
         writer.WriteLine($"DROP FUNCTION IF EXISTS {schema}.{AppendFunction}({schema}.mt_events) CASCADE;");
     }
 
+    /// <summary>Ends with a semicolon: Weasel batches the next schema object's query right after it.</summary>
     public void ConfigureQueryCommand(DbCommandBuilder builder)
     {
         var schemaParameter = builder.AddParameter(schema).ParameterName;
@@ -102,7 +103,7 @@ public sealed class EventChainTrigger(string schema) : ISchemaObject
                WHERE n.nspname = :{schemaParameter} AND p.proname = '{TriggerFunction}' AND p.prosecdef),
               (SELECT t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                JOIN pg_namespace n ON n.oid = c.relnamespace
-               WHERE n.nspname = :{schemaParameter} AND c.relname = 'mt_events' AND t.tgname = '{TriggerName}')
+               WHERE n.nspname = :{schemaParameter} AND c.relname = 'mt_events' AND t.tgname = '{TriggerName}');
             """);
     }
 

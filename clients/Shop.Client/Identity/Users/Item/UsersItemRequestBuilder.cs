@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Shop.Client.Identity.Models;
 using Shop.Client.Identity.Users.Item.Deactivate;
+using Shop.Client.Identity.Users.Item.Forget;
 using Shop.Client.Identity.Users.Item.History;
 using Shop.Client.Identity.Users.Item.Reactivate;
 using Shop.Client.Identity.Users.Item.Roles;
@@ -27,6 +28,11 @@ namespace Shop.Client.Identity.Users.Item
         public global::Shop.Client.Identity.Users.Item.Deactivate.DeactivateRequestBuilder Deactivate
         {
             get => new global::Shop.Client.Identity.Users.Item.Deactivate.DeactivateRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The forget property</summary>
+        public global::Shop.Client.Identity.Users.Item.Forget.ForgetRequestBuilder Forget
+        {
+            get => new global::Shop.Client.Identity.Users.Item.Forget.ForgetRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The history property</summary>
         public global::Shop.Client.Identity.Users.Item.History.HistoryRequestBuilder History

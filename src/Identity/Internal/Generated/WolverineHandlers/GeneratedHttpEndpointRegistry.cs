@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(Shop.Identity.Tokens.DiscoveryEndpoints), typeof(Shop.Identity.Tokens.IssueTokenEndpoint), typeof(Shop.Identity.Users.ChangeDisplayNameEndpoint), typeof(Shop.Identity.Users.ChangePasswordEndpoint), typeof(Shop.Identity.Users.DeactivateEndpoint), typeof(Shop.Identity.Users.GetUserEndpoints), typeof(Shop.Identity.Users.GrantRoleEndpoint), typeof(Shop.Identity.Users.ReactivateEndpoint), typeof(Shop.Identity.Users.RegisterEndpoint), typeof(Shop.Identity.Users.RevokeRoleEndpoint), typeof(Shop.Identity.Users.UserStatusEndpoint) };
+            return new System.Type[] { typeof(Shop.Identity.Tokens.DiscoveryEndpoints), typeof(Shop.Identity.Tokens.IssueTokenEndpoint), typeof(Shop.Identity.Users.ChangeDisplayNameEndpoint), typeof(Shop.Identity.Users.ChangePasswordEndpoint), typeof(Shop.Identity.Users.DeactivateEndpoint), typeof(Shop.Identity.Users.ForgetEndpoint), typeof(Shop.Identity.Users.GetUserEndpoints), typeof(Shop.Identity.Users.GrantRoleEndpoint), typeof(Shop.Identity.Users.ReactivateEndpoint), typeof(Shop.Identity.Users.RegisterEndpoint), typeof(Shop.Identity.Users.RevokeRoleEndpoint), typeof(Shop.Identity.Users.UserStatusEndpoint) };
         }
     }
 
@@ -32,6 +32,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_auth_token))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_users))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_users_id_deactivate))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_users_id_forget))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_users_id_reactivate))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_users_id_roles))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_users_me_password))]
@@ -41,6 +42,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Shop.Identity.Users.ChangeDisplayNameEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Shop.Identity.Users.ChangePasswordEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Shop.Identity.Users.DeactivateEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Shop.Identity.Users.ForgetEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Shop.Identity.Users.GetUserEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Shop.Identity.Users.GrantRoleEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Shop.Identity.Users.ReactivateEndpoint))]

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Microsoft.Extensions.Logging;
 using Shop.Notifications.Delivery;
+using Shop.ServiceDefaults.Privacy;
 using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,13 +14,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Microsoft.Extensions.Logging.ILogger<Shop.Notifications.Notifications.DeliverNotification> _loggerForMessage;
         private readonly Shop.Notifications.Delivery.DeliverySettings _deliverySettings;
         private readonly Shop.Notifications.Delivery.MailSender _mailSender;
+        private readonly Shop.ServiceDefaults.Privacy.PersonalDataKeys _personalDataKeys;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public DeliverNotificationHandler1766248110(Microsoft.Extensions.Logging.ILogger<Shop.Notifications.Notifications.DeliverNotification> loggerForMessage, Shop.Notifications.Delivery.DeliverySettings deliverySettings, Shop.Notifications.Delivery.MailSender mailSender, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public DeliverNotificationHandler1766248110(Microsoft.Extensions.Logging.ILogger<Shop.Notifications.Notifications.DeliverNotification> loggerForMessage, Shop.Notifications.Delivery.DeliverySettings deliverySettings, Shop.Notifications.Delivery.MailSender mailSender, Shop.ServiceDefaults.Privacy.PersonalDataKeys personalDataKeys, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _loggerForMessage = loggerForMessage;
             _deliverySettings = deliverySettings;
             _mailSender = mailSender;
+            _personalDataKeys = personalDataKeys;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
 
@@ -34,7 +37,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Notifications.Notifications.DeliverNotificationHandler");
             
             // The actual message execution
-            var outgoing1 = await Shop.Notifications.Notifications.DeliverNotificationHandler.Handle(deliverNotification, documentSession, _mailSender, _deliverySettings, _loggerForMessage, cancellation).ConfigureAwait(false);
+            var outgoing1 = await Shop.Notifications.Notifications.DeliverNotificationHandler.Handle(deliverNotification, documentSession, _mailSender, _deliverySettings, _personalDataKeys, _loggerForMessage, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message

@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Shop.Identity.Credentials;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.EventSourcing;
+using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
+using Shop.ServiceDefaults.Security;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Shop.Identity.Users;
+
+/// <summary>The password a customer forgetting their own account must give; an admin forgetting someone else sends none.</summary>
+public sealed record ForgetUser(string? Password = null) : IHasExample<ForgetUser>
+{
+    public static ForgetUser Example => new("correct horse battery staple");
+}
+
+/// <summary>
+/// The right to be forgotten: an admin, or the customer themselves with their password, erases the
+/// account's personal data in every service and closes it for good. Orders, payments and stock stay.
+/// </summary>
+public static class ForgetEndpoint
+{
+    public static Decision Decide(User user, Guid by, bool mayForget)
+    {
+        if (user.Forgotten)
+        {
+            return Decision.Accept();
+        }
+
+        return mayForget
+            ? Decision.Accept(new UserForgotten(user.Id, by))
+            : Decision.Reject(ErrorKind.Invalid, "The password is wrong.", ProblemCodes.WrongCurrentPassword);
+    }
+
+    [WolverinePost("/users/{id}/forget", OperationId = "forgetUser")]
+    [EndpointSummary("Forget a user: erase their personal data everywhere and close the account for good (admins; customers for themselves, with their password)."),
+        ProducesResponseType<WriteAccepted>(StatusCodes.Status200OK), ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public static Task<IResult> Post(Guid id, ForgetUser? command, ClaimsPrincipal caller, IDocumentSession session, PasswordHasher hasher, IMessageBus bus, HttpContext http)
+    {
+        var self = caller.UserId() == id;
+        if (!self && !caller.IsInRole(ShopRoles.Admin))
+        {
+            // Someone else's account is not theirs to learn about.
+            return Task.FromResult(Problems.NotFound("User"));
+        }
+
+        return session.DecideAsync(id, http, bus, user => Decide(
+            user, caller.UserId(), !self || hasher.Verify(user.PasswordHash, command?.Password ?? "").Valid));
+    }
+}
