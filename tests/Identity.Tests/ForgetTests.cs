@@ -93,7 +93,7 @@ public class ForgetTests(IdentityFixture fixture)
         await ForgetAsync(id, other, new { password = IdentityFixture.Password }, 404);
         await ForgetAsync(id, fixture.AuditorToken, new { }, 404);
         (await ForgetAsync(id, token, new { password = "not the password" }, 400)).GetProperty("code").GetString().ShouldBe("wrong_current_password");
-        await ForgetAsync(id, token, new { }, 400);
+        (await ForgetAsync(id, token, new { }, 400)).GetProperty("errors").GetProperty("password").ToString().ShouldContain("Give your password");
 
         (await ForgetAsync(id, fixture.AdminToken, new { }, 200)).GetProperty("version").GetInt64().ShouldBe(2);
         (await ForgetAsync(id, fixture.AdminToken, new { }, 200)).GetProperty("version").GetInt64().ShouldBe(2);

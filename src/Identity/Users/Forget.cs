@@ -48,6 +48,11 @@ public static class ForgetEndpoint
             return Task.FromResult(Problems.NotFound("User"));
         }
 
+        if (self && string.IsNullOrEmpty(command?.Password))
+        {
+            return Task.FromResult(Problems.BadRequest("password", "Give your password to forget your own account."));
+        }
+
         return session.DecideAsync(id, http, bus, user => Decide(
             user, caller.UserId(), !self || hasher.Verify(user.PasswordHash, command?.Password ?? "").Valid));
     }
