@@ -49,6 +49,26 @@ public class IntegrationEventTests(IdentityFixture fixture)
         renamed.Body.GetProperty("displayName").GetString().ShouldBe("Renée Renamed");
     }
 
+    [Fact]
+    public async Task forgetting_publishes_user_forgotten_under_its_wire_name_and_version_without_personal_data()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var tap = await TapAsync(ct);
+        var (id, email, token) = await fixture.CustomerAsync();
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Json(new { password = IdentityFixture.Password }).ToUrl($"/users/{id}/forget");
+            s.Bearer(token);
+            s.StatusCodeShouldBeOk();
+        });
+
+        (await NextForAsync(tap, id, ct)).MessageType.ShouldBe("user.registered.V1");
+        var forgotten = await NextForAsync(tap, id, ct);
+        (forgotten.RoutingKey, forgotten.MessageType).ShouldBe(("user.forgotten", "user.forgotten.V1"));
+        forgotten.Body.GetRawText().ShouldNotContain(email);
+    }
+
     /// <summary>A queue of the test's own, bound to every user event on the users exchange.</summary>
     private static async Task<UsersExchangeTap> TapAsync(CancellationToken ct)
     {
@@ -60,7 +80,7 @@ public class IntegrationEventTests(IdentityFixture fixture)
     }
 
     /// <summary>The next message about this user, waiting up to 30 seconds; other tests' users are skipped.</summary>
-    private static async Task<(string RoutingKey, JsonElement Body)> NextForAsync(UsersExchangeTap tap, Guid userId, CancellationToken ct)
+    private static async Task<(string RoutingKey, string? MessageType, JsonElement Body)> NextForAsync(UsersExchangeTap tap, Guid userId, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -75,7 +95,8 @@ public class IntegrationEventTests(IdentityFixture fixture)
             var body = JsonDocument.Parse(Encoding.UTF8.GetString(message.Body.Span)).RootElement;
             if (body.GetProperty("userId").GetGuid() == userId)
             {
-                return (message.RoutingKey, body);
+                // Wolverine sends the message's name in the AMQP type property.
+                return (message.RoutingKey, message.BasicProperties.Type, body);
             }
         }
 
