@@ -25,7 +25,9 @@ builder.AddServiceDefaults(new ShopService
         // "My orders" is a query over the order details, by customer.
         opts.Schema.For<OrderDetails>().Index(x => x.CustomerId);
         opts.Schema.For<OrderFulfilment>();
-        opts.Schema.For<CustomerAccount>();
+        // Account events arrive in parallel: a racing write fails its version check and is retried
+        // against the newer copy, so a forget is never overwritten.
+        opts.Schema.For<CustomerAccount>().UseOptimisticConcurrency(true);
     },
     Wolverine = opts =>
     {

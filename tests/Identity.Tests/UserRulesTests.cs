@@ -121,4 +121,30 @@ public class UserRulesTests
 
         decision.Events.ShouldHaveSingleItem().ShouldBe(new AdminAdded(admin.Id));
     }
+
+    [Fact]
+    public void the_last_active_admin_cannot_be_forgotten()
+    {
+        var admin = Customer() with { Roles = [ShopRoles.Admin] };
+        var roster = new AdminRoster(ImmutableHashSet.Create(admin.Id));
+
+        var forgotten = admin.After(ForgetEndpoint.Decide(admin, By, mayForget: true).Events);
+
+        roster.Reconcile(admin, forgotten).Error.ShouldNotBeNull().Code.ShouldBe("last_admin");
+    }
+
+    [Fact]
+    public void a_forget_needs_the_right_to_forget_closes_the_account_for_good_and_happens_once()
+    {
+        var customer = Customer();
+
+        ForgetEndpoint.Decide(customer, customer.Id, mayForget: false).Error.ShouldNotBeNull().Code.ShouldBe("wrong_current_password");
+        var decided = ForgetEndpoint.Decide(customer, By, mayForget: true).Events;
+        decided.ShouldHaveSingleItem().ShouldBeOfType<UserForgotten>();
+        var forgotten = customer.After(decided);
+
+        (forgotten.Active, forgotten.Forgotten).ShouldBe((false, true));
+        ForgetEndpoint.Decide(forgotten, By, mayForget: true).Events.ShouldBeEmpty();
+        ReactivateEndpoint.Decide(forgotten, By).Error.ShouldNotBeNull().Code.ShouldBe("account_forgotten");
+    }
 }

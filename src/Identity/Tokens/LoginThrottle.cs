@@ -1,9 +1,15 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Shop.Identity.Tokens;
 
 /// <summary>Failed log-ins counted against one account or one client address (successful ones cost nothing).</summary>
 public sealed class LoginFailures
 {
-    /// <summary><c>account:</c> and the normalised e-mail address, or <c>address:</c> and the client's IP address.</summary>
+    /// <summary>
+    /// <c>account:</c> and the SHA-256 of the normalised e-mail address (never the address itself: the
+    /// counter outlives a forget, and anyone may type any address), or <c>address:</c> and the client's IP address.
+    /// </summary>
     public required string Id { get; init; }
 
     public int Count { get; set; }
@@ -14,7 +20,8 @@ public sealed class LoginFailures
 
     public DateTimeOffset? BlockedUntil { get; set; }
 
-    public static string ForAccount(string email) => "account:" + email.Trim().ToLowerInvariant();
+    public static string ForAccount(string email) =>
+        "account:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())));
 
     public static string ForAddress(string address) => "address:" + address;
 }

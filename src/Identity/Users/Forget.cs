@@ -1,11 +1,14 @@
 using System.Security.Claims;
+using JasperFx.Events;
 using Marten;
+using Marten.Events.Projections;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Identity.Credentials;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
+using Shop.ServiceDefaults.Privacy;
 using Shop.ServiceDefaults.Security;
 using Wolverine;
 using Wolverine.Http;
@@ -55,5 +58,32 @@ public static class ForgetEndpoint
 
         return session.DecideAsync(id, http, bus, user => Decide(
             user, caller.UserId(), !self || hasher.Verify(user.PasswordHash, command?.Password ?? "").Valid));
+    }
+}
+
+/// <summary>
+/// A forget erases in the transaction that records it, whichever command appended it: the user's key
+/// goes, so every sealed e-mail and name of theirs reads as erased, and their e-mail claim goes, so the
+/// address can open a new, unrelated account.
+/// </summary>
+public sealed class Erasure : EventProjection
+{
+    private readonly PersonalDataKeys keys;
+
+    public Erasure(PersonalDataKeys keys)
+    {
+        this.keys = keys;
+        IncludeType<UserForgotten>();
+    }
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        if (e.Data is UserForgotten forgotten)
+        {
+            keys.Forget(operations, forgotten.UserId);
+            operations.DeleteWhere<UniqueValue>(v => v.StreamId == forgotten.UserId);
+        }
+
+        return ValueTask.CompletedTask;
     }
 }

@@ -63,8 +63,8 @@ public sealed class UserViewProjection : SingleStreamProjection<UserView, Guid>
         Touch(view, e).Active = false;
         view.ForgottenAt = e.Timestamp;
         // Sealed values read as erased once the key is gone; this also erases any stored before sealing.
-        view.Email = PersonalData.ErasedOf(view.Id);
-        view.DisplayName = PersonalData.ErasedOf(view.Id);
+        view.Email = PersonalData.Erased(view.Id);
+        view.DisplayName = PersonalData.Erased(view.Id);
     }
 
     private static UserView Touch(UserView view, IEvent e)

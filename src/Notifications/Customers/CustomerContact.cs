@@ -36,13 +36,16 @@ public static class UserRenamedHandler
             return;
         }
 
-        session.Store(contact with { DisplayName = PersonalData.Of(renamed.UserId, renamed.DisplayName) });
+        // Both values stored anew, so a contact kept before values were sealed is sealed now.
+        session.Store(new CustomerContact(contact.Id, Resealed(contact.Id, contact.Email), PersonalData.Of(renamed.UserId, renamed.DisplayName)));
     }
+
+    private static PersonalData Resealed(Guid subject, PersonalData value) => value.Value is { } plain ? PersonalData.Of(subject, plain) : value;
 }
 
 /// <summary>
-/// Forgets a customer here: Notifications' key for them goes (so the addresses in their notifications'
-/// history read as erased) and so does the contact copy; nothing is sent to them again.
+/// Forgets a customer here: Notifications' key for them goes, so does the contact copy, and nothing
+/// is sent to them again.
 /// </summary>
 public static class UserForgottenHandler
 {

@@ -30,10 +30,10 @@ public static class DeliverNotificationHandler
 
         var contact = await session.LoadAsync<CustomerContact>(notification.CustomerId, ct);
         var attempt = notification.Attempts + 1;
-        if (contact is null && await keys.ForgottenAtAsync(notification.CustomerId, ct) is not null)
+        if (contact is { Email.IsErased: true } || (contact is null && await keys.ForgottenAtAsync(notification.CustomerId, ct) is not null))
         {
             log.LogInformation("Notification {NotificationId} is not sent: its customer was forgotten", notification.Id);
-            stream.AppendOne(new NotificationGivenUp(notification.Id, attempt));
+            stream.AppendOne(new NotificationGivenUp(notification.Id, notification.Attempts));
             return [];
         }
 
@@ -50,8 +50,10 @@ public static class DeliverNotificationHandler
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log.LogWarning(e, "Attempt {Attempt} to deliver notification {NotificationId} failed", attempt, notification.Id);
-            stream.AppendOne(new NotificationFailed(notification.Id, attempt, e.Message));
+            // A mail server's refusal usually quotes the address, which the log and the logs must not keep.
+            var error = contact?.Email.Value is { } to ? e.Message.Replace(to, "[recipient]", StringComparison.OrdinalIgnoreCase) : e.Message;
+            log.LogWarning("Attempt {Attempt} to deliver notification {NotificationId} failed: {ErrorType}: {Error}", attempt, notification.Id, e.GetType().Name, error);
+            stream.AppendOne(new NotificationFailed(notification.Id, attempt, error));
             if (attempt >= settings.MaxAttempts)
             {
                 log.LogError("Gave up delivering notification {NotificationId} after {Attempts} attempts", notification.Id, attempt);

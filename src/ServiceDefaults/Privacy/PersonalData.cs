@@ -41,8 +41,8 @@ public sealed class PersonalData : IEquatable<PersonalData>
 
     internal static PersonalData Opened(Guid subject, string value, string @sealed) => new(subject, value, @sealed);
 
-    /// <summary>What is left of a value once its subject is forgotten.</summary>
-    public static PersonalData ErasedOf(Guid subject) => new(subject, null, null);
+    /// <summary>What is left of a value once its subject is forgotten (with the ciphertext it was read from, if any).</summary>
+    public static PersonalData Erased(Guid subject) => new(subject, null, null);
 
     internal static PersonalData Erased(Guid subject, string? @sealed) => new(subject, null, @sealed);
 

@@ -10,7 +10,8 @@ namespace Shop.ServiceDefaults.Privacy;
 /// One AES-256-GCM key per subject, in the service's own schema (<see cref="Table"/>), never in the
 /// event log. Forgetting a subject overwrites its key with nothing and keeps the row as a mark, so
 /// nothing about them can be sealed again. A key read from the table is remembered for
-/// <see cref="Remembered"/>: a forget made by another process of the service shows there within that time.
+/// <see cref="Remembered"/>: a forget made by another process of the service shows there within that
+/// time, and in the process that made it at once.
 /// </summary>
 public sealed class PersonalDataKeys(NpgsqlDataSource db, string schema, TimeProvider clock)
 {
@@ -65,8 +66,8 @@ public sealed class PersonalDataKeys(NpgsqlDataSource db, string schema, TimePro
 
     /// <summary>A plain value stored before values were sealed, as it reads now: erased once the subject is forgotten.</summary>
     public PersonalData Adopt(Guid subject, string value) =>
-        KeyOf(subject, create: false) is null && known.TryGetValue(subject, out var mark) && mark.Key is null
-            ? PersonalData.Erased(subject, null)
+        KeyOf(subject, create: false) is null && known.ContainsKey(subject)
+            ? PersonalData.Erased(subject)
             : PersonalData.Of(subject, value);
 
     /// <summary>Deletes the subject's key in the session's transaction: what was sealed with it can never be read again.</summary>
@@ -76,7 +77,8 @@ public sealed class PersonalDataKeys(NpgsqlDataSource db, string schema, TimePro
             $"insert into {Qualified} (subject, key, created_at, forgotten_at) values (?, null, now(), now()) "
             + $"on conflict (subject) do update set key = null, forgotten_at = coalesce({Table}.forgotten_at, now())",
             subject);
-        known.TryRemove(subject, out _);
+        // This process reads the subject as forgotten at once; should the transaction fail, the mark lapses.
+        known[subject] = new Known(null, clock.GetUtcNow() + Remembered, Permanent: false);
     }
 
     /// <summary>When the subject was forgotten here, or null.</summary>
@@ -90,15 +92,15 @@ public sealed class PersonalDataKeys(NpgsqlDataSource db, string schema, TimePro
     // Synchronous on purpose: keys are needed inside JSON (de)serialization, which has no async path.
     private byte[]? KeyOf(Guid subject, bool create)
     {
-        if (known.TryGetValue(subject, out var cached) && (cached.Key is null || cached.Until > clock.GetUtcNow()))
+        if (known.TryGetValue(subject, out var cached) && (cached.Permanent || cached.Until > clock.GetUtcNow()))
         {
             return cached.Key;
         }
 
-        // The insert's snapshot does not see the row it adds, so exactly one side of the union answers.
+        // A conflicting insert returns the row that is there (its key, or null when forgotten), also when
+        // another process created it a moment ago: "do nothing" would return no row at all then.
         using var command = db.CreateCommand(create
-            ? $"with made as (insert into {Qualified} (subject, key, created_at) values ($1, $2, now()) on conflict (subject) do nothing returning key) "
-              + $"select key from made union all select key from {Qualified} where subject = $1"
+            ? $"insert into {Qualified} (subject, key, created_at) values ($1, $2, now()) on conflict (subject) do update set subject = excluded.subject returning key"
             : $"select key from {Qualified} where subject = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = subject });
         if (create)
@@ -114,10 +116,10 @@ public sealed class PersonalDataKeys(NpgsqlDataSource db, string schema, TimePro
         }
 
         var key = reader.IsDBNull(0) ? null : (byte[])reader[0];
-        known[subject] = new Known(key, clock.GetUtcNow() + Remembered);
+        known[subject] = new Known(key, clock.GetUtcNow() + Remembered, Permanent: key is null);
         return key;
     }
 
-    /// <summary>A key as last read; a null key means forgotten, which is for good.</summary>
-    private sealed record Known(byte[]? Key, DateTimeOffset Until);
+    /// <summary>A key as last read, or null for forgotten; a forget read from the table is for good.</summary>
+    private sealed record Known(byte[]? Key, DateTimeOffset Until, bool Permanent);
 }

@@ -33,7 +33,7 @@ public sealed class SealedPersonalData(PersonalDataKeys keys) : JsonConverter<Pe
     {
         if (value.Subject == Guid.Empty)
         {
-            writer.WriteStringValue(value.Value);
+            writer.WriteStringValue(value.Value ?? throw new JsonException("An erased value without its subject (read back from an API answer) cannot be stored."));
             return;
         }
 

@@ -49,8 +49,11 @@ public static class ContractSources
                 + "Give each [MessageIdentity(\"area.event\", Version = 1)].");
         }
 
-        return [.. messages.Select(t => t.GetCustomAttribute<MessageIdentityAttribute>()!)
-            .Zip(messages, (identity, type) => new Contract($"{identity.Alias}.v{identity.Version}", identity.Version, type))];
+        var identities = messages.Select(t => (Type: t, Identity: t.GetCustomAttribute<MessageIdentityAttribute>()!)).ToList();
+        var latest = identities.GroupBy(m => m.Identity.Alias!).ToDictionary(g => g.Key, g => g.Max(m => m.Identity.Version));
+        // An older version of a message is still sent or accepted for a release: its shape must not move.
+        return [.. identities.Select(m => new Contract(
+            $"{m.Identity.Alias}.v{m.Identity.Version}", m.Identity.Version, m.Type, Superseded: m.Identity.Version < latest[m.Identity.Alias!]))];
     }
 
     private static IEnumerable<Type> PartsOf(Type message) => message.GetProperties()
