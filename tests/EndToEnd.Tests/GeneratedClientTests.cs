@@ -3,6 +3,7 @@ using Microsoft.Kiota.Http.HttpClientLibrary;
 using Shop.Client.Identity;
 using Shop.Client.Inventory;
 using Shop.Client.Ordering;
+using Shop.Testing;
 using IdentityModels = Shop.Client.Identity.Models;
 using OrderingModels = Shop.Client.Ordering.Models;
 
@@ -32,7 +33,12 @@ public class GeneratedClientTests(ShopProcesses shop)
 
         var sku = await shop.ProductInStockAsync("Generated client kettle", 18.5m);
         var catalog = new InventoryClient(Adapter(new AnonymousAuthenticationProvider()));
-        var page = await catalog.Products.GetAsync(r => r.QueryParameters.Name = "generated client kettle");
+        // The catalog is a read model kept by the async daemon: the new product shows there shortly after.
+        var page = await Eventually.ValueAsync(
+            () => catalog.Products.GetAsync(r => r.QueryParameters.Name = "generated client kettle"),
+            p => p?.Items?.Any(i => i.Sku == sku) == true,
+            TimeSpan.FromSeconds(30),
+            "the new product in the catalog");
         var product = page!.Items!.First(p => p.Sku == sku);
 
         var ordering = new OrderingClient(Adapter(new BaseBearerTokenAuthenticationProvider(new StaticToken(token.AccessToken!))));
