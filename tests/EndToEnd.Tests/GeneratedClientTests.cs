@@ -31,11 +31,13 @@ public class GeneratedClientTests(ShopProcesses shop)
         var renewed = await identity.Oauth.Token.PostAsync(new Shop.Client.Identity.Oauth.Token.TokenPostRequestBody { GrantType = "refresh_token", RefreshToken = token.RefreshToken });
         renewed!.RefreshToken.ShouldNotBe(token.RefreshToken);
 
-        var sku = await shop.ProductInStockAsync("Generated client kettle", 18.5m);
+        // A name of its own: a database kept across runs holds earlier runs' kettles, more than a page of them.
+        var name = $"Generated client kettle {Guid.NewGuid():N}";
+        var sku = await shop.ProductInStockAsync(name, 18.5m);
         var catalog = new InventoryClient(Adapter(new AnonymousAuthenticationProvider()));
         // The catalog is a read model kept by the async daemon: the new product shows there shortly after.
         var page = await Eventually.ValueAsync(
-            () => catalog.Products.GetAsync(r => r.QueryParameters.Name = "generated client kettle"),
+            () => catalog.Products.GetAsync(r => r.QueryParameters.Name = name),
             p => p?.Items?.Any(i => i.Sku == sku) == true,
             TimeSpan.FromSeconds(30),
             "the new product in the catalog");
