@@ -17,8 +17,6 @@ dead_letters = "wolverine-dead-letter-queue"
 # declared here with others would be refused again when the service declares it.
 arguments = {
     "x-queue-type": "quorum",
-    "x-dead-letter-exchange": dead_letters,
-    "x-dead-letter-strategy": "at-least-once",
     "x-overflow": "reject-publish",
 }
 queues = {name: arguments for name in ["inventory", "payments", "ordering", "ordering.users", "notifications.orders", "notifications.users"]}

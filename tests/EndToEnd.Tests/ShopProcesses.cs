@@ -59,6 +59,8 @@ public sealed class ShopProcesses : IAsyncLifetime
         // Spans reach the receiver within half a second instead of the default five.
         start.Environment["OTEL_BSP_SCHEDULE_DELAY"] = "500";
         start.Environment["SHOP_DEMO_ADMIN_PASSWORD"] = AdminPassword;
+        // Lets the tests make a handler fail on purpose (PUT /admin/testing/handler-faults/…) to dead-letter a message.
+        start.Environment["Shop__Testing__HandlerFaults"] = "true";
         start.Environment["Ordering__PaymentTimeoutSeconds"] = "15";
         start.Environment["Payments__SlowCardDelaySeconds"] = "25";
         // Every test logs in from 127.0.0.1: the gateway's guard against password guessing would stop them.

@@ -16,16 +16,15 @@ public class DeliverySettingsTests(SagaFixture shop)
 
     [Theory]
     [MemberData(nameof(SagaQueues))]
-    public async Task each_saga_queue_is_a_quorum_queue_that_dead_letters_at_least_once_and_does_not_count_returns(string queue)
+    public async Task each_saga_queue_is_a_quorum_queue_that_refuses_publishes_when_full_and_leaves_dead_letters_to_the_service(string queue)
     {
         var declared = await Broker.QueueAsync(SagaFixture.VirtualHost, queue);
 
         declared.GetProperty("type").GetString().ShouldBe("quorum");
         var arguments = declared.GetProperty("arguments");
         arguments.TryGetProperty("x-delivery-limit", out _).ShouldBeFalse();
-        arguments.GetProperty("x-dead-letter-strategy").GetString().ShouldBe("at-least-once");
         arguments.GetProperty("x-overflow").GetString().ShouldBe("reject-publish");
-        arguments.GetProperty("x-dead-letter-exchange").GetString().ShouldNotBeNullOrEmpty();
+        arguments.TryGetProperty("x-dead-letter-exchange", out _).ShouldBeFalse();
     }
 
     [Fact]
@@ -39,7 +38,6 @@ public class DeliverySettingsTests(SagaFixture shop)
         await using var channel = await connection.CreateChannelAsync();
         var arguments = DeliveryGuarantees.QueueArguments.ToDictionary(a => a.Key, a => (object?)a.Value);
         arguments["x-queue-type"] = "quorum";
-        arguments["x-dead-letter-exchange"] = "wolverine-dead-letter-queue";
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments);
         try
         {
@@ -69,6 +67,7 @@ public class DeliverySettingsTests(SagaFixture shop)
             endpoints.ShouldContain(e => e.Listens && e.Uri.Scheme == "rabbitmq");
             endpoints.ShouldContain(e => e.Sends && e.Uri.Scheme == "rabbitmq");
             endpoints.ShouldAllBe(e => e.Mode == EndpointMode.Durable);
+            endpoints.Where(e => e.Listens).ShouldAllBe(e => e.DeadLetters == DeadLetterStorageMode.Durable);
         }
     }
 

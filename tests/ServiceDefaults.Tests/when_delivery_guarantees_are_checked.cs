@@ -31,6 +31,15 @@ public class when_delivery_guarantees_are_checked
     }
 
     [Fact]
+    public void a_listener_that_dead_letters_to_the_broker_is_named()
+    {
+        var endpoints = new[] { new EndpointDelivery(new Uri("rabbitmq://queue/payments"), true, false, EndpointMode.Durable, DeadLetterStorageMode.Native) };
+
+        DeliveryGuarantees.Problems(endpoints, publisherConfirms: true, Kept)
+            .ShouldHaveSingleItem().ShouldBe("listener rabbitmq://queue/payments dead-letters to Native, not into the service's own table");
+    }
+
+    [Fact]
     public void a_sender_off_the_durable_outbox_is_named()
     {
         var endpoints = new[] { Endpoint("rabbitmq://exchange/orders", listens: false, sends: true, EndpointMode.Inline) };

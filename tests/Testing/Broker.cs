@@ -33,22 +33,6 @@ public static class Broker
         return new UriBuilder(amqp) { Path = name }.Uri.ToString();
     }
 
-    /// <summary>The bodies of the messages waiting in a queue (left in place), or none when the queue does not exist yet.</summary>
-    public static async Task<IReadOnlyList<string>> PeekAsync(string virtualHost, string queue)
-    {
-        using var http = Management();
-        var request = new StringContent("""{"count":1000,"ackmode":"ack_requeue_true","encoding":"auto"}""", Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get", request);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return [];
-        }
-
-        response.EnsureSuccessStatusCode();
-        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return [.. json.RootElement.EnumerateArray().Select(m => m.GetProperty("payload").GetString() ?? "")];
-    }
-
     /// <summary>A queue as the broker has declared it: its type and arguments.</summary>
     public static async Task<System.Text.Json.JsonElement> QueueAsync(string virtualHost, string queue)
     {

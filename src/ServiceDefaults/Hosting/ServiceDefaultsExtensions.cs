@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Audit.Chain;
+using Shop.ServiceDefaults.DeadLetters;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
@@ -75,13 +76,14 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>The web defaults plus idempotency keys, history, projection admin and the service's Wolverine endpoints.</summary>
+    /// <summary>The web defaults plus idempotency keys, history, projection and dead-letter admin and the service's Wolverine endpoints.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app, Action<WolverineHttpOptions>? http = null)
     {
         app.UseWebDefaults();
         app.UseIdempotencyKeys();
         app.MapAuditEndpoints();
         app.MapProjectionAdminEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapWolverineEndpoints(o =>
         {
             o.MapConcurrencyFailuresToConflict();

@@ -1,5 +1,6 @@
 using JasperFx.Core;
 using Microsoft.Extensions.Hosting;
+using Shop.ServiceDefaults.DeadLetters;
 using Wolverine;
 using Wolverine.Configuration;
 using Wolverine.RabbitMQ;
@@ -9,7 +10,7 @@ using Wolverine.Runtime;
 namespace Shop.ServiceDefaults.Persistence;
 
 /// <summary>How one endpoint of the running configuration delivers, as far as the guarantees care.</summary>
-public sealed record EndpointDelivery(Uri Uri, bool Listens, bool Sends, EndpointMode Mode);
+public sealed record EndpointDelivery(Uri Uri, bool Listens, bool Sends, EndpointMode Mode, DeadLetterStorageMode DeadLetters = DeadLetterStorageMode.Durable);
 
 /// <summary>
 /// The delivery settings Shop relies on (DESIGN.md, "Messaging topology"), set explicitly and checked
@@ -34,9 +35,8 @@ public static class DeliveryGuarantees
     public static readonly TimeSpan StuckOutboxRow = 15.Seconds();
 
     /// <summary>
-    /// Quorum queues that dead-letter at least once: the broker keeps a dead-lettered message until the
-    /// dead-letter queue has confirmed it, which RabbitMQ only does when the source queue rejects
-    /// publishes instead of dropping its head on overflow.
+    /// Quorum queues that refuse a publish when full, so that the publisher's confirm fails and the outbox row
+    /// stays, instead of dropping the queue's oldest message.
     /// </summary>
     /// <remarks>
     /// No <c>x-delivery-limit</c>. Before RabbitMQ 4.3 every return counts as a delivery: a closed channel
@@ -46,11 +46,12 @@ public static class DeliveryGuarantees
     /// dead-lettered, by Wolverine: every listener takes each message into its durable inbox first and
     /// counts the attempts of its handler there. RabbitMQ 4 applies a limit of 20 when none is declared
     /// and takes -1 for none; RabbitMQ 3.10 (Debian 12's) drops a message declared with -1 on its first
-    /// return, so no argument is the only setting that is safe here.
+    /// return, so no argument is the only setting that is safe here. No <c>x-dead-letter-exchange</c>
+    /// either: Wolverine leaves it out for queues that dead-letter into its own storage (see
+    /// <see cref="WithShopDeliveryGuarantees"/>), so on RabbitMQ 4 the limit must be set to -1 by policy.
     /// </remarks>
     public static readonly IReadOnlyDictionary<string, object> QueueArguments = new Dictionary<string, object>
     {
-        ["x-dead-letter-strategy"] = "at-least-once",
         ["x-overflow"] = "reject-publish",
     };
 
@@ -63,9 +64,13 @@ public static class DeliveryGuarantees
             channel.PublisherConfirmationTrackingEnabled = true;
         });
         rabbit.UseQuorumQueues();
+        // A handler's failure is dead-lettered into the service's own table, in the inbox's transaction, where
+        // operators can list, replay and discard it (/admin/dead-letters); the broker's shared queue could only
+        // be read by hand, and told no service which of its messages were its own.
+        rabbit.CustomizeDeadLetterQueueing(new DeadLetterQueue(BrokerDeadLetterQueue.QueueName, DeadLetterQueueMode.WolverineStorage));
         opts.Policies.Add(new LambdaEndpointPolicy<RabbitMqQueue>((queue, _) =>
         {
-            if (queue.Role == EndpointRole.Application && queue.DeadLetterQueue is { Mode: DeadLetterQueueMode.Native })
+            if (queue.Role == EndpointRole.Application)
             {
                 foreach (var (name, value) in QueueArguments)
                 {
@@ -93,6 +98,11 @@ public static class DeliveryGuarantees
             }
         }
 
+        foreach (var endpoint in endpoints.Where(e => e.Listens && e.DeadLetters != DeadLetterStorageMode.Durable))
+        {
+            problems.Add($"listener {endpoint.Uri} dead-letters to {endpoint.DeadLetters}, not into the service's own table");
+        }
+
         if (!publisherConfirms)
         {
             problems.Add("RabbitMQ publisher confirms are off");
@@ -109,7 +119,7 @@ public static class DeliveryGuarantees
     /// <summary>The application's endpoints of the running configuration (Wolverine's own reply and dead-letter queues aside).</summary>
     public static IEnumerable<EndpointDelivery> Endpoints(WolverineOptions options) => options.Transports.AllEndpoints()
         .Where(e => e.Role == EndpointRole.Application && (e.IsListener || e.Subscriptions.Count > 0))
-        .Select(e => new EndpointDelivery(e.Uri, e.IsListener, e.Subscriptions.Count > 0, e.Mode));
+        .Select(e => new EndpointDelivery(e.Uri, e.IsListener, e.Subscriptions.Count > 0, e.Mode, e.DeadLetterStorage));
 
     public static bool PublisherConfirms(WolverineOptions options)
     {

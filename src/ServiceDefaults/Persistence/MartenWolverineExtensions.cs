@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Audit.Chain;
+using Shop.ServiceDefaults.DeadLetters;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
 using Shop.ServiceDefaults.Http;
@@ -118,6 +119,9 @@ public static class MartenWolverineExtensions
 
             // A lost optimistic-concurrency race (or a duplicate insert) is retried at once against the
             // new state, with jittered back-off so racing handlers spread out instead of colliding again.
+            // A handler made to fail on purpose (tests, rehearsals) is dead-lettered at once: there is nothing to retry.
+            opts.Policies.AddMiddleware(typeof(HandlerFaultsMiddleware));
+            opts.Policies.OnException<HandlerFailedOnPurposeException>().MoveToErrorQueue();
             opts.Policies.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>()
                 .RetryWithCooldown([.. Enumerable.Range(0, 12).Select(i => TimeSpan.FromMilliseconds(Math.Min(10 * Math.Pow(2, i), 500)))])
                 .WithFullJitter()
@@ -140,6 +144,9 @@ public static class MartenWolverineExtensions
             service.Wolverine(opts);
         });
 
+        builder.Services.AddSingleton<HandlerFaults>();
+        builder.Services.AddSingleton<BrokerDeadLetterQueue>();
+        builder.Services.AddSingleton<DeadLetterAdmin>();
         builder.Services.AddHostedService<DeliveryGuaranteeCheck>();
         builder.Services.AddHostedService<CrashedNodes>();
         builder.Services.AddWolverineHttp();

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Microsoft.Extensions.Logging;
 using Shop.Notifications.Delivery;
+using Shop.ServiceDefaults.DeadLetters;
 using Shop.ServiceDefaults.Privacy;
 using Wolverine.Marten.Publishing;
 
@@ -14,14 +15,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Microsoft.Extensions.Logging.ILogger<Shop.Notifications.Notifications.DeliverNotification> _loggerForMessage;
         private readonly Shop.Notifications.Delivery.DeliverySettings _deliverySettings;
         private readonly Shop.Notifications.Delivery.MailSender _mailSender;
+        private readonly Shop.ServiceDefaults.DeadLetters.HandlerFaults _handlerFaults;
         private readonly Shop.ServiceDefaults.Privacy.PersonalDataKeys _personalDataKeys;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public DeliverNotificationHandler1766248110(Microsoft.Extensions.Logging.ILogger<Shop.Notifications.Notifications.DeliverNotification> loggerForMessage, Shop.Notifications.Delivery.DeliverySettings deliverySettings, Shop.Notifications.Delivery.MailSender mailSender, Shop.ServiceDefaults.Privacy.PersonalDataKeys personalDataKeys, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public DeliverNotificationHandler1766248110(Microsoft.Extensions.Logging.ILogger<Shop.Notifications.Notifications.DeliverNotification> loggerForMessage, Shop.Notifications.Delivery.DeliverySettings deliverySettings, Shop.Notifications.Delivery.MailSender mailSender, Shop.ServiceDefaults.DeadLetters.HandlerFaults handlerFaults, Shop.ServiceDefaults.Privacy.PersonalDataKeys personalDataKeys, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _loggerForMessage = loggerForMessage;
             _deliverySettings = deliverySettings;
             _mailSender = mailSender;
+            _handlerFaults = handlerFaults;
             _personalDataKeys = personalDataKeys;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -33,6 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var deliverNotification = (Shop.Notifications.Notifications.DeliverNotification)context.Envelope.Message;
 
+            Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Notifications.Notifications.DeliverNotificationHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Notifications.Notifications.DeliverNotificationHandler");
             

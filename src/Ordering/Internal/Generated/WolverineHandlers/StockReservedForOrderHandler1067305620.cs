@@ -2,6 +2,7 @@
 #pragma warning disable
 using Microsoft.Extensions.Logging;
 using Shop.Ordering.Fulfilment;
+using Shop.ServiceDefaults.DeadLetters;
 using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
@@ -12,12 +13,14 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Microsoft.Extensions.Logging.ILogger<Shop.Ordering.Fulfilment.OrderFulfilment> _loggerOfOrderFulfilment;
         private readonly Shop.Ordering.Fulfilment.FulfilmentSettings _fulfilmentSettings;
+        private readonly Shop.ServiceDefaults.DeadLetters.HandlerFaults _handlerFaults;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public StockReservedForOrderHandler1067305620(Microsoft.Extensions.Logging.ILogger<Shop.Ordering.Fulfilment.OrderFulfilment> loggerOfOrderFulfilment, Shop.Ordering.Fulfilment.FulfilmentSettings fulfilmentSettings, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public StockReservedForOrderHandler1067305620(Microsoft.Extensions.Logging.ILogger<Shop.Ordering.Fulfilment.OrderFulfilment> loggerOfOrderFulfilment, Shop.Ordering.Fulfilment.FulfilmentSettings fulfilmentSettings, Shop.ServiceDefaults.DeadLetters.HandlerFaults handlerFaults, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _loggerOfOrderFulfilment = loggerOfOrderFulfilment;
             _fulfilmentSettings = fulfilmentSettings;
+            _handlerFaults = handlerFaults;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
 
@@ -30,6 +33,7 @@ namespace Internal.Generated.WolverineHandlers
 
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("OrderId", stockReservedForOrder.OrderId);
+            Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Ordering.Fulfilment.OrderFulfilment");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Ordering.Fulfilment.OrderFulfilment");
             System.Guid sagaId = stockReservedForOrder.OrderId;
