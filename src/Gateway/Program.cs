@@ -1,6 +1,7 @@
 using Shop.Gateway.ApiReference;
 using Shop.Gateway.Dashboard;
 using Shop.Gateway.Limits;
+using Shop.Gateway.Operations;
 using Shop.Gateway.Routing;
 using Shop.ServiceDefaults.Hosting;
 
@@ -10,7 +11,7 @@ builder.Services.AddServiceDiscovery();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver();
-builder.Services.AddHttpClient(DashboardEndpoint.Client).AddServiceDiscovery();
+builder.Services.AddHttpClient(DownstreamReads.Client).AddServiceDiscovery();
 builder.Services.AddHealthChecks().AddDownstreamHealthChecks();
 builder.Services.AddShopRateLimits(builder.Configuration);
 
@@ -20,6 +21,7 @@ app.UseWebDefaults();
 app.UseRateLimiter();
 app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous().WithName("getGatewayHealth").WithSummary("Tell whether the gateway is up.");
 app.MapDashboard();
+app.MapShopDeadLetters();
 app.MapApiReference();
 app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());
 await app.RunAsync();

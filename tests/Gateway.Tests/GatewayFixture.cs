@@ -11,7 +11,7 @@ public sealed record Echo(string Service, string Method, string Path, bool HadTo
 
 /// <summary>
 /// The gateway in front of five stand-in services, each a real HTTP server on loopback that echoes
-/// what it received (and serves its service's committed API description). Payments points at a port nobody listens on; Ordering has a route that hangs;
+/// what it received (and serves its service's committed API description, and a dead-letter overview of two). Payments points at a port nobody listens on; Ordering has a route that hangs;
 /// Notifications fails its list.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
@@ -38,6 +38,11 @@ public sealed class GatewayFixture : IAsyncLifetime
                 if (http.Request.Path == "/openapi/v1.json")
                 {
                     return Results.Text(await File.ReadAllTextAsync(OpenApiContract.CommittedDocumentPath(name)), "application/json");
+                }
+
+                if (http.Request.Path.StartsWithSegments("/admin/dead-letters"))
+                {
+                    return Results.Ok(new { service = name, total = 2, groupedBy = http.Request.Query["groupBy"].ToString() });
                 }
 
                 if (name == "notifications" && http.Request.Path.StartsWithSegments("/notifications"))

@@ -36,6 +36,7 @@ public class GatewayTests(GatewayFixture fixture)
     [InlineData("GET", "/api/payments")]
     [InlineData("GET", "/api/notifications")]
     [InlineData("GET", "/api/dashboard")]
+    [InlineData("GET", "/api/admin/dead-letters")]
     public async Task everything_else_is_401_without_a_valid_token(string method, string url)
     {
         await SendAsync<object>(method, url, token: null, 401);
@@ -67,6 +68,19 @@ public class GatewayTests(GatewayFixture fixture)
         dashboard.GetProperty("orders").GetProperty("path").GetString().ShouldBe("/orders?pageSize=5");
         dashboard.GetProperty("notifications").ValueKind.ShouldBe(JsonValueKind.Null);
         dashboard.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()).ShouldBe(["notifications"]);
+    }
+
+    [Fact]
+    public async Task the_shops_dead_letters_add_up_every_service_that_answered_and_name_the_one_that_did_not()
+    {
+        var all = await SendAsync<JsonElement>("GET", "/api/admin/dead-letters?groupBy=message-type", fixture.Tokens.Auditor(), 200);
+
+        all.GetProperty("total").GetInt32().ShouldBe(8);
+        all.GetProperty("services").EnumerateObject().Select(s => s.Name).Order().ShouldBe(["identity", "inventory", "notifications", "ordering"]);
+        all.GetProperty("services").GetProperty("ordering").GetProperty("groupedBy").GetString().ShouldBe("message-type");
+        all.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()).ShouldBe(["payments"]);
+        await SendAsync<object>("GET", "/api/admin/dead-letters", fixture.Tokens.Customer(Guid.NewGuid()), 403);
+        await SendAsync<object>("GET", "/api/admin/dead-letters?groupBy=colour", fixture.Tokens.Admin(), 400);
     }
 
     [Fact]

@@ -151,12 +151,7 @@ public class ForgetTests(IdentityFixture fixture)
         (await fixture.UserAsync(id, fixture.AdminToken, minVersion: 3)).Email.ToString().ShouldBe(PersonalData.ErasedMark);
     }
 
-    private Task RebuildUsersAsync() => fixture.Host.Scenario(s =>
-    {
-        s.Post.Url("/admin/projections/UserView/rebuild");
-        s.Bearer(fixture.AdminToken);
-        s.StatusCodeShouldBeOk();
-    });
+    private Task RebuildUsersAsync() => ProjectionRebuilds.ThroughAdminEndpointAsync(fixture.Host, "UserView", fixture.AdminToken);
 
     private async Task<JsonElement> ForgetAsync(Guid id, string token, object body, int status)
     {

@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events;
 using Shop.Identity.Users;
 using Shop.ServiceDefaults.Projections;
+using Shop.ServiceDefaults.Projections.Rebuilds;
 using Shop.Testing;
 
 namespace Shop.Identity.Tests;
@@ -42,14 +43,54 @@ public class ProjectionTests(IdentityFixture fixture)
         var id = await SeedSomeHistoryAsync();
         var before = await SnapshotAsync(Store, id);
 
+        var rebuilt = await ProjectionRebuilds.ThroughAdminEndpointAsync(fixture.Host, "UserView", fixture.AdminToken);
+
+        rebuilt.EventsDone.ShouldBe(rebuilt.EventsTotal);
+        rebuilt.EventsTotal.ShouldBeGreaterThan(0);
+        (await SnapshotAsync(Store, id)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_rebuild_asked_for_on_the_command_line_is_done_by_the_running_service_and_followed_to_its_end()
+    {
+        var id = await SeedSomeHistoryAsync();
+        var before = await SnapshotAsync(Store, id);
+
+        var outcome = await ServiceCli.RunAsync(
+            "Identity",
+            "rebuild UserView",
+            new Dictionary<string, string> { ["Shop__Schema"] = IdentityFixture.Schema, ["Identity__Keys__Directory"] = fixture.KeysDirectory },
+            ct: TestContext.Current.CancellationToken);
+
+        outcome.ExitCode.ShouldBe(0, outcome.Output);
+        outcome.Output.ShouldMatch(@"Rebuild [0-9a-f-]+ of UserView: done, \d+ events");
+        var listed = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/admin/projections/rebuilds");
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBeOk();
+        });
+        var recent = (await listed.ReadAsJsonAsync<List<RebuildStatus>>())!;
+        recent[0].State.ShouldBe("done");
+        recent[0].Node.ShouldNotBeNull();
+        (await SnapshotAsync(Store, id)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task an_unknown_rebuild_is_a_404_and_auditors_may_follow_rebuilds_but_not_start_them()
+    {
+        await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url($"/admin/projections/rebuilds/{Guid.NewGuid()}");
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBe(404);
+        });
         await fixture.Host.Scenario(s =>
         {
             s.Post.Url("/admin/projections/UserView/rebuild");
-            s.Bearer(fixture.AdminToken);
-            s.StatusCodeShouldBeOk();
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBe(403);
         });
-
-        (await SnapshotAsync(Store, id)).ShouldBe(before);
     }
 
     [Fact]

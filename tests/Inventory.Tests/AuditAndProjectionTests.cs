@@ -51,12 +51,7 @@ public class AuditAndProjectionTests(InventoryFixture fixture)
 
         foreach (var projection in new[] { "CatalogItem", "StockLevel" })
         {
-            await fixture.Host.Scenario(s =>
-            {
-                s.Post.Url($"/admin/projections/{projection}/rebuild");
-                s.Bearer(fixture.AdminToken);
-                s.StatusCodeShouldBeOk();
-            });
+            await ProjectionRebuilds.ThroughAdminEndpointAsync(fixture.Host, projection, fixture.AdminToken);
         }
 
         (await SnapshotAsync(InventoryFixture.Schema, id)).ShouldBe(before);

@@ -1,12 +1,41 @@
 using Alba;
 using Marten;
 using Marten.Events;
+using Shop.ServiceDefaults.Projections.Rebuilds;
+using Shouldly;
 
 namespace Shop.Testing;
 
 /// <summary>The operator's rebuild, checked end to end: the read models after a command-line rebuild equal those before.</summary>
 public static class ProjectionRebuilds
 {
+    /// <summary>
+    /// Asks the running service to rebuild <paramref name="projection"/> (202 and the rebuild's address), follows the
+    /// rebuild there until it has finished and returns its last status, which must be done.
+    /// </summary>
+    public static async Task<RebuildStatus> ThroughAdminEndpointAsync(IAlbaHost host, string projection, string adminToken)
+    {
+        var started = await host.Scenario(s =>
+        {
+            s.Post.Url($"/admin/projections/{projection}/rebuild");
+            s.Bearer(adminToken);
+            s.StatusCodeShouldBe(202);
+        });
+        var location = started.Context.Response.Headers.Location.ToString();
+        var status = await Eventually.ValueAsync(
+            async () => (await (await host.Scenario(s =>
+            {
+                s.Get.Url(location);
+                s.Bearer(adminToken);
+                s.StatusCodeShouldBeOk();
+            })).ReadAsJsonAsync<RebuildStatus>())!,
+            s => s.Finished,
+            TimeSpan.FromSeconds(120),
+            $"the rebuild of {projection} finishing");
+        status.State.ShouldBe("done", status.Error);
+        return status;
+    }
+
     /// <summary>
     /// Runs the service on <paramref name="schema"/>, lets <paramref name="seed"/> write through it, stops
     /// it (the command line rebuilds with a daemon of its own, so the service must not run), empties

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
-using Shop.Gateway.Dashboard;
+using Shop.Gateway.Routing;
 using Shop.ServiceDefaults.OpenApi;
 using Yarp.ReverseProxy.Configuration;
 
@@ -100,7 +100,7 @@ public static class ApiReferenceEndpoints
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(FetchTimeout);
-            var client = clients.CreateClient(DashboardEndpoint.Client);
+            var client = clients.CreateClient(DownstreamReads.Client);
             var document = JsonNode.Parse(await client.GetStringAsync($"http://{cluster}{OpenApiDefaults.DocumentPath}", timeout.Token))!.AsObject();
             kept = GatewayDocument.From(document, cluster, routes);
             cache.Set(key, kept, KeepDocumentFor);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Net.Http.Headers;
+using Shop.Gateway.Routing;
 
 namespace Shop.Gateway.Dashboard;
 
@@ -13,9 +13,6 @@ public sealed record DashboardView(JsonElement? Profile, JsonElement? Orders, Js
 /// </summary>
 public static class DashboardEndpoint
 {
-    public const string Client = "downstream";
-    private static readonly TimeSpan PartTimeout = TimeSpan.FromSeconds(3);
-
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/dashboard", GetAsync).RequireAuthorization().WithName("getDashboard")
@@ -26,37 +23,17 @@ public static class DashboardEndpoint
     private static async Task<IResult> GetAsync(HttpContext http, IHttpClientFactory clients, ILoggerFactory logs)
     {
         var log = logs.CreateLogger("Shop.Gateway.Dashboard");
-        var authorization = http.Request.Headers[HeaderNames.Authorization].ToString();
         var parts = new (string Name, string Url)[]
         {
             ("profile", "http://identity/users/me"),
             ("orders", "http://ordering/orders?pageSize=5"),
             ("notifications", "http://notifications/notifications?pageSize=5"),
         };
-        var results = await Task.WhenAll(parts.Select(p => FetchAsync(clients.CreateClient(Client), p.Url, authorization, log, http.RequestAborted)));
+        var results = await Task.WhenAll(parts.Select(p => DownstreamReads.ReadAsync(http, clients, p.Url, log)));
         return Results.Ok(new DashboardView(
             results[0],
             results[1],
             results[2],
             [.. parts.Zip(results).Where(p => p.Second is null).Select(p => p.First.Name)]));
-    }
-
-    private static async Task<JsonElement?> FetchAsync(HttpClient client, string url, string authorization, ILogger log, CancellationToken aborted)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(PartTimeout);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, authorization);
-            using var response = await client.SendAsync(request, timeout.Token);
-            response.EnsureSuccessStatusCode();
-            return await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !aborted.IsCancellationRequested)
-        {
-            log.LogWarning(e, "Dashboard part {Url} unavailable", url);
-            return null;
-        }
     }
 }

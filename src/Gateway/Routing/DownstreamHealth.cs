@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Shop.Gateway.Dashboard;
 using Shop.ServiceDefaults.Health;
 
 namespace Shop.Gateway.Routing;
@@ -13,7 +12,7 @@ public sealed class DownstreamHealthCheck(IHttpClientFactory clients, string ser
     {
         try
         {
-            using var response = await clients.CreateClient(DashboardEndpoint.Client).GetAsync($"http://{service}/health/ready", cancellationToken);
+            using var response = await clients.CreateClient(DownstreamReads.Client).GetAsync($"http://{service}/health/ready", cancellationToken);
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy($"{service} is ready")
                 : HealthCheckResult.Unhealthy($"{service} answered {(int)response.StatusCode}");

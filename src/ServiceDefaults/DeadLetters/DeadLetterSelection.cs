@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.OpenApi;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
 
 namespace Shop.ServiceDefaults.DeadLetters;
@@ -13,8 +14,10 @@ public sealed record DeadLetterSelection(
     string? MessageType = null,
     string? ExceptionType = null,
     string? Endpoint = null,
-    bool All = false)
+    bool All = false) : IHasExample<DeadLetterSelection>
 {
+    public static DeadLetterSelection Example => new(FailureGroup: "3f1a9c0d5e7b2a4c6d8e0f1a2b3c4d5e", MessageType: "inventory.stock_reserved.V1");
+
     public const string Unnamed = "Name the dead letters: ids, failureGroup, messageType, exceptionType or endpoint, or all: true.";
 
     public bool NamesAny => Ids is { Count: > 0 } || !string.IsNullOrWhiteSpace(FailureGroup) || !string.IsNullOrWhiteSpace(MessageType)

@@ -15,6 +15,7 @@ using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Persistence;
 using Shop.ServiceDefaults.Projections;
+using Shop.ServiceDefaults.Projections.Rebuilds;
 using Shop.ServiceDefaults.Security;
 using Shop.ServiceDefaults.Telemetry;
 using Wolverine.Http;
@@ -34,6 +35,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService<DatabaseRoleGuard>();
         builder.AddMartenAndWolverine(service, settings);
         builder.Services.AddProjectionLag();
+        builder.Services.AddProjectionRebuilds();
         builder.AddEventChain(settings);
         return builder;
     }

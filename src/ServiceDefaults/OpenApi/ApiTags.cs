@@ -13,13 +13,13 @@ public static class ApiTags
         ("Tokens", "Access tokens: log in for one, and the discovery document and public keys that verify them."),
         ("Dashboard", "One call for a customer's start page."),
         ("Audit", "Every resource's events, oldest first, and its state at any past version or instant."),
-        ("Administration", "For operators: health, projection progress and rebuilds."),
+        ("Administration", "For operators: health, projection progress and rebuilds, dead letters."),
     ];
 
     /// <summary>The tag of the operation at <paramref name="path"/>: its resource, or what it is for when that says more.</summary>
     public static string For(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries) switch
     {
-        ["admin", ..] or ["health", ..] => "Administration",
+        ["admin", ..] or ["api", "admin", ..] or ["health", ..] => "Administration",
         [.., "history"] or [.., "state"] => "Audit",
         ["auth", ..] or ["oauth", ..] or [".well-known", ..] => "Tokens",
         ["stock", ..] => "Products",

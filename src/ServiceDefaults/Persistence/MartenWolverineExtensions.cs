@@ -15,6 +15,7 @@ using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Privacy;
+using Shop.ServiceDefaults.Projections.Rebuilds;
 using Shop.ServiceDefaults.ReadModels;
 using Weasel.Core;
 using Wolverine;
@@ -51,6 +52,7 @@ public static class MartenWolverineExtensions
                 // running as its app role cannot create one on first use.
                 opts.Schema.For<UniqueValue>();
                 opts.Schema.For<IdempotentRequest>().UseNumericRevisions(true);
+                opts.Schema.For<ProjectionRebuild>().UseOptimisticConcurrency(true);
                 opts.Listeners.Add(new IdempotentEffects());
                 // A skipped event is recorded in mt_high_water_skips instead of passing silently.
                 opts.Events.EnableAdvancedAsyncTracking = true;

@@ -1,15 +1,12 @@
-using System.Diagnostics;
-using JasperFx.Events.Projections;
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
+using Shop.ServiceDefaults.Projections.Rebuilds;
 using Shop.ServiceDefaults.Security;
-using Wolverine.Runtime;
-using Wolverine.Runtime.Agents;
 
 namespace Shop.ServiceDefaults.Projections;
 
@@ -18,20 +15,23 @@ public sealed record ShardProgress(string Projection, string Shard, long Sequenc
 
 public sealed record ProjectionStatus(long EventCount, long HighestSequence, long HighWaterMark, IReadOnlyList<ShardProgress> Shards);
 
-public sealed record ProjectionRebuilt(string Projection, long Sequence, double Milliseconds);
-
 public static class ProjectionAdminEndpoints
 {
     private const string HighWaterMark = "HighWaterMark";
 
-    /// <summary>GET /admin/projections shows each async projection's progress and lag; POST …/{name}/rebuild rebuilds one.</summary>
+    /// <summary>GET /admin/projections shows each async projection's progress and lag; POST …/{name}/rebuild starts a rebuild, followed at …/rebuilds/{id}.</summary>
     public static IEndpointRouteBuilder MapProjectionAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/admin/projections").WithMetadata(new OperationEndpointAttribute());
         group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("listProjections")
             .WithSummary("Show every projection shard's progress against the event log.").Produces<ProjectionStatus>();
         group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin).WithName("rebuildProjection")
-            .WithSummary("Rebuild one projection from the whole event log, with the live daemon.").Produces<ProjectionRebuilt>();
+            .WithSummary("Start rebuilding one projection from the whole event log, with the live daemon; follow it at the address it answers.")
+            .Produces<RebuildStatus>(StatusCodes.Status202Accepted);
+        group.MapGet("/rebuilds", RecentAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("listProjectionRebuilds")
+            .WithSummary("List the latest projection rebuilds with their progress.").Produces<IReadOnlyList<RebuildStatus>>();
+        group.MapGet("/rebuilds/{id:guid}", RebuildStatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("getProjectionRebuild")
+            .WithSummary("Follow one projection rebuild: events done of the total, rate, time left and state.").Produces<RebuildStatus>();
         return endpoints;
     }
 
@@ -57,44 +57,23 @@ public static class ProjectionAdminEndpoints
         return new ProjectionStatus(stats.EventCount, stats.EventSequenceNumber, highWaterMark, shards);
     }
 
-    private static async Task<IResult> RebuildAsync(string name, IDocumentStore store, IServiceProvider services, CancellationToken ct)
+    private static async Task<IResult> RebuildAsync(string name, ProjectionRebuilder rebuilder, RebuildJobs jobs, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var shards = store.Advanced.AllAsyncProjectionShardNames()
-            .Where(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
-            .ToList();
+        var shards = rebuilder.ShardsOf(name);
         if (shards.Count == 0)
         {
             return Problems.NotFound($"Async projection '{name}'");
         }
 
-        var watch = Stopwatch.StartNew();
-        foreach (var shard in shards)
-        {
-            await RebuildShardAsync(shard, services, ct);
-        }
-
-        var progress = await store.Advanced.ProjectionProgressFor(shards[0], token: ct);
-        return Results.Ok(new ProjectionRebuilt(shards[0].Name, progress, watch.Elapsed.TotalMilliseconds));
+        var job = await jobs.RequestAsync(shards[0].Name, user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity?.Name, ct);
+        return Results.Accepted($"/admin/projections/rebuilds/{job.Id}", RebuildStatus.Of(job, clock.GetUtcNow()));
     }
 
-    /// <summary>
-    /// Rebuilds through the agent that owns the shard on this node, so there is never a second writer
-    /// of its progress; when this node does not run it, Wolverine's transient rebuild agent does the work.
-    /// </summary>
-    private static async Task RebuildShardAsync(ShardName shard, IServiceProvider services, CancellationToken ct)
-    {
-        var family = services.GetServices<IAgentFamily>().OfType<EventSubscriptionAgentFamily>().Single();
-        var runtime = services.GetRequiredService<IWolverineRuntime>();
-        var uri = await family.FindAgentUriAsync(shard.Identity, null, ct);
-        if (uri is not null && runtime.Agents.TryFindActiveAgent<IEventSubscriptionAgent>(uri, out var agent))
-        {
-            await agent.RebuildAsync(ct);
-            return;
-        }
+    private static async Task<IReadOnlyList<RebuildStatus>> RecentAsync(RebuildJobs jobs, TimeProvider clock, CancellationToken ct) =>
+        [.. (await jobs.RecentAsync(20, ct)).Select(j => RebuildStatus.Of(j, clock.GetUtcNow()))];
 
-        if (!await family.TryRebuildRegisteredProjectionAsync(shard.Identity, null, ct))
-        {
-            throw new InvalidOperationException($"No agent could rebuild {shard.Identity}.");
-        }
-    }
+    private static async Task<IResult> RebuildStatusAsync(Guid id, RebuildJobs jobs, TimeProvider clock, CancellationToken ct) =>
+        await jobs.FindAsync(id, ct) is { } job
+            ? Results.Ok(RebuildStatus.Of(job, clock.GetUtcNow()))
+            : Problems.NotFound($"Projection rebuild {id}");
 }
