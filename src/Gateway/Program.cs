@@ -22,6 +22,7 @@ app.UseRateLimiter();
 app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous().WithName("getGatewayHealth").WithSummary("Tell whether the gateway is up.");
 app.MapDashboard();
 app.MapShopDeadLetters();
+app.MapShopCorrelations();
 app.MapApiReference();
 app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());
 await app.RunAsync();

@@ -14,8 +14,8 @@ public class DeploymentTests
 
         code.ShouldBe(0, output);
         var documents = output.Split("\n---\n");
-        var deployments = documents.Where(d => d.StartsWith("apiVersion: apps/v1\nkind: Deployment", StringComparison.Ordinal)).ToList();
-        deployments.Count.ShouldBe(6);
+        var deployments = Deployments(documents).Where(d => Services.Contains(d.Name)).Select(d => d.Text).ToList();
+        deployments.Count.ShouldBe(Services.Length);
         foreach (var deployment in deployments)
         {
             foreach (var part in new[] { "livenessProbe:", "path: /health/live", "readinessProbe:", "requests:", "limits:", "name: shop-config" })
@@ -23,6 +23,25 @@ public class DeploymentTests
                 deployment.ShouldContain(part, Case.Sensitive, deployment[..Math.Min(200, deployment.Length)]);
             }
         }
+    }
+
+    [Fact]
+    public async Task every_service_exports_its_telemetry_to_the_collector_which_hands_only_the_shops_to_a_viewer_that_traces_nothing_itself()
+    {
+        var (code, output) = await RunAsync("kubectl", "kustomize deploy");
+
+        code.ShouldBe(0, output);
+        var documents = output.Split("\n---\n");
+        documents.ShouldContain(d => d.Contains("kind: ConfigMap", StringComparison.Ordinal) && d.Contains("name: shop-config", StringComparison.Ordinal)
+            && d.Contains("OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4317", StringComparison.Ordinal));
+        documents.ShouldContain(d => d.Contains("kind: Service\n", StringComparison.Ordinal) && d.Contains("name: otel-collector\n", StringComparison.Ordinal) && d.Contains("port: 4317", StringComparison.Ordinal));
+        var collector = documents.Single(d => d.Contains("name: otel-collector-config", StringComparison.Ordinal) && d.Contains("kind: ConfigMap", StringComparison.Ordinal));
+        collector.ShouldContain("exporters: [otlp/trace-viewer]");
+        collector.ShouldContain("endpoint: trace-viewer:18889");
+        collector.ShouldContain("resource.attributes[\"service.namespace\"] != \"shop\"");
+        var (_, viewer) = Deployments(documents).Single(d => d.Name == "trace-viewer");
+        viewer.ShouldNotContain("OTEL_");
+        Deployments(documents).Single(d => d.Name == "otel-collector").Text.ShouldNotContain("OTEL_");
     }
 
     [Fact]
@@ -56,6 +75,12 @@ public class DeploymentTests
         checkOutput.ShouldContain("SUCCESS: 4 rules found");
         testCode.ShouldBe(0, testOutput);
     }
+
+    private static readonly string[] Services = ["identity", "inventory", "ordering", "payments", "notifications", "gateway"];
+
+    private static IEnumerable<(string Name, string Text)> Deployments(IEnumerable<string> documents) => documents
+        .Where(d => d.StartsWith("apiVersion: apps/v1\nkind: Deployment", StringComparison.Ordinal))
+        .Select(d => (d.Split('\n').First(l => l.StartsWith("  name: ", StringComparison.Ordinal))["  name: ".Length..], d));
 
     private static async Task<(int Code, string Output)> RunAsync(string tool, string arguments)
     {

@@ -40,6 +40,14 @@ public sealed class GatewayFixture : IAsyncLifetime
                     return Results.Text(await File.ReadAllTextAsync(OpenApiContract.CommittedDocumentPath(name)), "application/json");
                 }
 
+                if (http.Request.Path.StartsWithSegments("/admin/correlations"))
+                {
+                    // Each stand-in appended its one event at its own minute, so the merged order is known.
+                    var minute = Array.IndexOf(["ordering", "inventory", "identity", "notifications"], name);
+                    var at = new DateTimeOffset(2026, 1, 1, 12, minute, 0, TimeSpan.Zero);
+                    return Results.Ok(new { events = new[] { new { service = name, @event = new { type = $"{name}_event", timestamp = at } } }, truncated = false });
+                }
+
                 if (http.Request.Path.StartsWithSegments("/admin/dead-letters"))
                 {
                     return Results.Ok(new { service = name, total = 2, groupedBy = http.Request.Query["groupBy"].ToString() });

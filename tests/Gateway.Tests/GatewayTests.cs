@@ -84,6 +84,18 @@ public class GatewayTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task a_correlation_is_followed_through_every_service_in_the_order_its_events_happened()
+    {
+        var followed = await SendAsync<JsonElement>("GET", "/api/admin/correlations/4bf92f3577b34da6a3ce929d0e0e4736", fixture.Tokens.Auditor(), 200);
+
+        followed.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("service").GetString())
+            .ShouldBe(["ordering", "inventory", "identity", "notifications"]);
+        followed.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()).ShouldBe(["payments"]);
+        await SendAsync<object>("GET", "/api/admin/correlations/4bf92f3577b34da6a3ce929d0e0e4736", fixture.Tokens.Customer(Guid.NewGuid()), 403);
+        await SendAsync<object>("GET", "/api/admin/correlations/not%20one", fixture.Tokens.Admin(), 400);
+    }
+
+    [Fact]
     public async Task every_answer_carries_the_requests_trace_id_as_correlation_id()
     {
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";

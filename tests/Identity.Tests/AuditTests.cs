@@ -60,6 +60,80 @@ public class AuditTests(IdentityFixture fixture)
         past.State!["displayName"]!.GetValue<string>().ShouldBe("Test User");
     }
 
+    [Fact]
+    public async Task the_changes_between_two_versions_are_the_events_in_between_and_the_fields_they_changed()
+    {
+        var (id, _, token) = await fixture.CustomerAsync();
+        await RenameAsync(token, "Second Name");
+        await RenameAsync(token, "Third Name");
+
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url($"/users/{id}/changes?from=1&to=3");
+            s.Bearer(token);
+            s.StatusCodeShouldBeOk();
+        });
+        var changes = (await result.ReadAsJsonAsync<StateChange>())!;
+
+        changes.Events.Select(e => e.Version).ShouldBe([2L, 3L]);
+        changes.Events.ShouldAllBe(e => e.Type == "display_name_changed_v2");
+        var renamed = changes.Changes.ShouldHaveSingleItem();
+        renamed.Path.ShouldBe("/displayName");
+        renamed.Before!.GetValue<string>().ShouldBe("Test User");
+        renamed.After!.GetValue<string>().ShouldBe("Third Name");
+    }
+
+    [Theory]
+    [InlineData("from=1", 400)]
+    [InlineData("from=2&to=2", 400)]
+    [InlineData("from=0&to=1", 400)]
+    [InlineData("from=1&to=9", 404)]
+    public async Task changes_need_two_versions_in_order_within_the_stream(string query, int status)
+    {
+        var (id, _, token) = await fixture.CustomerAsync();
+        await RenameAsync(token, "Renamed");
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url($"/users/{id}/changes?{query}");
+            s.Bearer(token);
+            s.StatusCodeShouldBe(status);
+        });
+    }
+
+    [Fact]
+    public async Task an_auditor_follows_a_correlation_id_to_the_events_it_caused_and_nobody_else_may()
+    {
+        var (id, _, token) = await fixture.CustomerAsync();
+        var correlation = (await HistoryAsync(id, token))[0].CorrelationId!;
+
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url($"/admin/correlations/{correlation}");
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBeOk();
+        });
+        var followed = (await result.ReadAsJsonAsync<CorrelatedEvents>())!;
+
+        var registered = followed.Events.ShouldHaveSingleItem();
+        registered.Service.ShouldBe("identity");
+        registered.StreamId.ShouldBe(id);
+        registered.Event.Type.ShouldBe("user_registered_v2");
+        followed.Truncated.ShouldBeFalse();
+        await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url($"/admin/correlations/{correlation}");
+            s.Bearer(token);
+            s.StatusCodeShouldBe(403);
+        });
+        await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/admin/correlations/not%20a%20token");
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBe(400);
+        });
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("version=0")]

@@ -33,7 +33,7 @@ public sealed record PastState(Guid Id, long Version, DateTimeOffset Timestamp, 
 
 public static class AuditEndpoints
 {
-    /// <summary>Maps GET /{route}/{id}/history and /{route}/{id}/state for every audited aggregate.</summary>
+    /// <summary>Maps GET /{route}/{id}/history, /{route}/{id}/state and /{route}/{id}/changes for every audited aggregate.</summary>
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
         foreach (var stream in endpoints.ServiceProvider.GetServices<IAuditedStream>())
@@ -47,6 +47,11 @@ public static class AuditEndpoints
                 StateAsync(stream, id, version, at, http, session))
                 .WithName($"get{Pascal(stream.Name)}State")
                 .WithSummary($"Read the {stream.Name}'s state as it was at a version or an instant.").Produces<PastState>();
+            group.MapGet("/changes", (Guid id, long? from, long? to, HttpContext http, IQuerySession session) =>
+                ChangesAsync(stream, id, from, to, http, session))
+                .WithName($"get{Pascal(stream.Name)}Changes")
+                .WithSummary($"Read what changed in the {stream.Name} between two versions: the events in between and the fields they changed.")
+                .Produces<StateChange>();
         }
 
         return endpoints;
@@ -116,6 +121,37 @@ public static class AuditEndpoints
         var state = await stream.StateAsync(session, id, last.Version, null, ct);
         http.Response.SetETag(last.Version);
         return Results.Ok(new PastState(id, last.Version, last.Timestamp, Redaction.ToJson(state)));
+    }
+
+    private static async Task<IResult> ChangesAsync(
+        IAuditedStream stream, Guid id, long? from, long? to, HttpContext http, IQuerySession session)
+    {
+        if (from is not { } first || to is not { } last)
+        {
+            return Problems.BadRequest("from", "Give both ?from=N and ?to=M, the two versions to compare.");
+        }
+
+        if (first < 1 || last <= first)
+        {
+            return Problems.BadRequest("to", "Versions start at 1 and to must be after from.");
+        }
+
+        var ct = http.RequestAborted;
+        if (!await MayReadAsync(stream, id, http.User, session, ct))
+        {
+            return Problems.NotFound(stream.Name);
+        }
+
+        var current = await session.Events.FetchStreamStateAsync(id, ct);
+        if (last > current!.Version)
+        {
+            return Problems.NotFound($"{stream.Name} at version {last}");
+        }
+
+        var before = Redaction.ToJson(await stream.StateAsync(session, id, first, null, ct));
+        var after = Redaction.ToJson(await stream.StateAsync(session, id, last, null, ct));
+        var events = await session.Events.FetchStreamAsync(id, version: last, fromVersion: first + 1, token: ct);
+        return Results.Ok(new StateChange(id, first, last, [.. events.Select(HistoryEntry.From)], StateChanges.Between(before, after)));
     }
 
     /// <summary>Admins and auditors read every stream, others only their own; the rest must not learn it exists.</summary>

@@ -84,6 +84,7 @@ public static class ServiceDefaultsExtensions
         app.UseWebDefaults();
         app.UseIdempotencyKeys();
         app.MapAuditEndpoints();
+        app.MapCorrelationEndpoints();
         app.MapProjectionAdminEndpoints();
         app.MapDeadLetterEndpoints();
         app.MapWolverineEndpoints(o =>

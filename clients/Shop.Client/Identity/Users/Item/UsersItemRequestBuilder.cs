@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Shop.Client.Identity.Models;
+using Shop.Client.Identity.Users.Item.Changes;
 using Shop.Client.Identity.Users.Item.Deactivate;
 using Shop.Client.Identity.Users.Item.Forget;
 using Shop.Client.Identity.Users.Item.History;
@@ -24,6 +25,11 @@ namespace Shop.Client.Identity.Users.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class UsersItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The changes property</summary>
+        public global::Shop.Client.Identity.Users.Item.Changes.ChangesRequestBuilder Changes
+        {
+            get => new global::Shop.Client.Identity.Users.Item.Changes.ChangesRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The deactivate property</summary>
         public global::Shop.Client.Identity.Users.Item.Deactivate.DeactivateRequestBuilder Deactivate
         {

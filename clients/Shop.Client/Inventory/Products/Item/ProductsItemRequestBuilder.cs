@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Shop.Client.Inventory.Models;
+using Shop.Client.Inventory.Products.Item.Changes;
 using Shop.Client.Inventory.Products.Item.Discontinue;
 using Shop.Client.Inventory.Products.Item.History;
 using Shop.Client.Inventory.Products.Item.Name;
@@ -23,6 +24,11 @@ namespace Shop.Client.Inventory.Products.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ProductsItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The changes property</summary>
+        public global::Shop.Client.Inventory.Products.Item.Changes.ChangesRequestBuilder Changes
+        {
+            get => new global::Shop.Client.Inventory.Products.Item.Changes.ChangesRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The discontinue property</summary>
         public global::Shop.Client.Inventory.Products.Item.Discontinue.DiscontinueRequestBuilder Discontinue
         {

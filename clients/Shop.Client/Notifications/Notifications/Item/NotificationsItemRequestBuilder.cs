@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using Shop.Client.Notifications.Notifications.Item.Changes;
 using Shop.Client.Notifications.Notifications.Item.History;
 using Shop.Client.Notifications.Notifications.Item.State;
 using System.Collections.Generic;
@@ -16,6 +17,11 @@ namespace Shop.Client.Notifications.Notifications.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class NotificationsItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The changes property</summary>
+        public global::Shop.Client.Notifications.Notifications.Item.Changes.ChangesRequestBuilder Changes
+        {
+            get => new global::Shop.Client.Notifications.Notifications.Item.Changes.ChangesRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The history property</summary>
         public global::Shop.Client.Notifications.Notifications.Item.History.HistoryRequestBuilder History
         {

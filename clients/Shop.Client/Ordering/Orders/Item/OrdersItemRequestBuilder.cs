@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Shop.Client.Ordering.Models;
 using Shop.Client.Ordering.Orders.Item.Cancel;
+using Shop.Client.Ordering.Orders.Item.Changes;
 using Shop.Client.Ordering.Orders.Item.Checkout;
 using Shop.Client.Ordering.Orders.Item.History;
 using Shop.Client.Ordering.Orders.Item.Items;
@@ -27,6 +28,11 @@ namespace Shop.Client.Ordering.Orders.Item
         public global::Shop.Client.Ordering.Orders.Item.Cancel.CancelRequestBuilder Cancel
         {
             get => new global::Shop.Client.Ordering.Orders.Item.Cancel.CancelRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The changes property</summary>
+        public global::Shop.Client.Ordering.Orders.Item.Changes.ChangesRequestBuilder Changes
+        {
+            get => new global::Shop.Client.Ordering.Orders.Item.Changes.ChangesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The checkout property</summary>
         public global::Shop.Client.Ordering.Orders.Item.Checkout.CheckoutRequestBuilder Checkout

@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Shop.Client.Payments.Models;
+using Shop.Client.Payments.Payments.Item.Changes;
 using Shop.Client.Payments.Payments.Item.History;
 using Shop.Client.Payments.Payments.Item.State;
 using System.Collections.Generic;
@@ -19,6 +20,11 @@ namespace Shop.Client.Payments.Payments.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class PaymentsItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The changes property</summary>
+        public global::Shop.Client.Payments.Payments.Item.Changes.ChangesRequestBuilder Changes
+        {
+            get => new global::Shop.Client.Payments.Payments.Item.Changes.ChangesRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The history property</summary>
         public global::Shop.Client.Payments.Payments.Item.History.HistoryRequestBuilder History
         {
