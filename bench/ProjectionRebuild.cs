@@ -12,13 +12,19 @@ public sealed record RebuildResults(
     double RebuildEventsPerSecond,
     double ScanSeconds,
     double ScanEventsPerSecond,
-    long DocumentsWritten);
+    long DocumentsWritten,
+    double AuditSeconds,
+    double AuditEventsPerSecond,
+    double AuditPeakMiB,
+    bool AuditValid);
 
 /// <summary>
 /// Ordering's command line rebuilding the OrderDetails projection over at least a million events,
 /// beside one raw read of the same events. The events are the ones the order load appended, copied
 /// with new stream ids into a schema of their own (ordering_rebuild) until there are enough, so they
-/// are exactly what the service writes; the running services never see that schema.
+/// are exactly what the service writes; the running services never see that schema. The chain trigger
+/// links them as they are copied, so <c>audit verify</c> then checks the same million events, under GNU
+/// time for its peak memory.
 /// </summary>
 public sealed class ProjectionRebuild(Sizes sizes, string root, string postgres)
 {
@@ -40,6 +46,12 @@ public sealed class ProjectionRebuild(Sizes sizes, string root, string postgres)
         var documents = await ScalarAsync(dataSource, $"select count(*) from {Target}.mt_doc_{Projection.ToLowerInvariant()}");
         Console.WriteLine($"  rebuild: {rebuild.Elapsed.TotalSeconds:F1} s ({start.Elapsed.TotalSeconds:F1} s of it starting the command line)");
 
+        var audit = await Commands.CheckedAsync(
+            "/usr/bin/time", ["-f", "peak-kib %M", "dotnet", Path.Combine(Binaries, "Shop.Ordering.dll"), "audit", "verify"], Environment, Binaries);
+        var peakKiB = long.Parse(audit.Errors.Split('\n').Last(l => l.StartsWith("peak-kib ", StringComparison.Ordinal))["peak-kib ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var valid = audit.Output.Contains("\"valid\":true", StringComparison.Ordinal);
+        Console.WriteLine($"  audit verify: {audit.Elapsed.TotalSeconds:F1} s, peak {peakKiB / 1024.0:F0} MiB, valid {valid}");
+
         var scan = Stopwatch.StartNew();
         var scanned = await ScanAsync(dataSource);
         scan.Stop();
@@ -53,7 +65,11 @@ public sealed class ProjectionRebuild(Sizes sizes, string root, string postgres)
             events / rebuild.Elapsed.TotalSeconds,
             scan.Elapsed.TotalSeconds,
             scanned / scan.Elapsed.TotalSeconds,
-            documents);
+            documents,
+            audit.Elapsed.TotalSeconds,
+            events / audit.Elapsed.TotalSeconds,
+            peakKiB / 1024.0,
+            valid);
     }
 
     /// <summary>Copies the order streams and their events as many times as it takes, each copy under new stream ids (also inside the event data).</summary>
@@ -105,15 +121,12 @@ public sealed class ProjectionRebuild(Sizes sizes, string root, string postgres)
         return rows;
     }
 
-    private async Task<CommandResult> CommandLineAsync(params string[] arguments)
-    {
-        var binaries = Path.Combine(root, "src", "Ordering", "bin", "Release", "net10.0");
-        return await Commands.CheckedAsync(
-            "dotnet",
-            [Path.Combine(binaries, "Shop.Ordering.dll"), .. arguments],
-            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Shop__Schema"] = Target },
-            binaries);
-    }
+    private string Binaries => Path.Combine(root, "src", "Ordering", "bin", "Release", "net10.0");
+
+    private static Dictionary<string, string> Environment => new() { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Shop__Schema"] = Target };
+
+    private Task<CommandResult> CommandLineAsync(params string[] arguments) =>
+        Commands.CheckedAsync("dotnet", [Path.Combine(Binaries, "Shop.Ordering.dll"), .. arguments], Environment, Binaries);
 
     private static async Task<List<string>> ColumnsAsync(NpgsqlDataSource dataSource, string table)
     {

@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Audit.Chain;
+using Spectre.Console;
 
 namespace Shop.ServiceDefaults.Cli;
 
@@ -123,14 +124,42 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
         return true;
     }
 
-    /// <summary>One JSON object on standard output; the exit code is non-zero when anything is wrong.</summary>
+    /// <summary>
+    /// One JSON object on standard output; the exit code is non-zero when anything is wrong. Progress goes to
+    /// standard error: a bar on a terminal, a line per tenth of the log otherwise.
+    /// </summary>
     private static async Task<bool> VerifyAsync(ChainAudit audit)
     {
-        var report = await audit.VerifyAsync(CancellationToken.None);
+        var report = Console.IsErrorRedirected
+            ? await audit.VerifyAsync(new TenthsOnStandardError(), CancellationToken.None)
+            : await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress()
+                .StartAsync(async context =>
+                {
+                    var bar = context.AddTask("audit verify", maxValue: 1);
+                    var verified = await audit.VerifyAsync(new Progress<ChainProgress>(p => (bar.MaxValue, bar.Value) = (Math.Max(p.Total, 1), p.Checked)), CancellationToken.None);
+                    bar.Value = bar.MaxValue;
+                    return verified;
+                });
         Console.WriteLine(JsonSerializer.Serialize(
             new { report.Schema, report.Valid, report.Events, report.Streams, report.Checkpoints, report.FirstProblem, ProblemCount = report.Problems.Count },
             Line));
         return report.Valid;
+    }
+
+    /// <summary>Progress for a log file: one line each time another tenth of the events has been checked.</summary>
+    private sealed class TenthsOnStandardError : IProgress<ChainProgress>
+    {
+        private long _tenth;
+
+        public void Report(ChainProgress value)
+        {
+            var tenth = value.Total == 0 ? 10 : value.Checked * 10 / value.Total;
+            if (tenth > _tenth)
+            {
+                _tenth = tenth;
+                Console.Error.WriteLine($"audit verify: {value.Checked} of {value.Total} events checked");
+            }
+        }
     }
 
     private static async Task<bool> CheckpointAsync(Checkpoints checkpoints)
