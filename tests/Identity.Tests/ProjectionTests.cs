@@ -77,6 +77,35 @@ public class ProjectionTests(IdentityFixture fixture)
     }
 
     [Fact]
+    public async Task a_rebuild_whose_node_stopped_reporting_is_taken_over_by_a_live_node_and_finished()
+    {
+        var id = await SeedSomeHistoryAsync();
+        var before = await SnapshotAsync(Store, id);
+        var longAgo = DateTimeOffset.UtcNow - ProjectionRebuild.Orphaned - TimeSpan.FromMinutes(1);
+        var orphan = new ProjectionRebuild(
+            Guid.CreateVersion7(), "UserView", RebuildState.Running, longAgo, "a node killed mid-rebuild", longAgo, null, longAgo, "gone:1", 100, 40);
+        await using (var session = Store.LightweightSession())
+        {
+            session.Store(orphan);
+            await session.SaveChangesAsync();
+        }
+
+        var finished = await Eventually.ValueAsync(
+            async () =>
+            {
+                await using var session = Store.QuerySession();
+                return (await session.LoadAsync<ProjectionRebuild>(orphan.Id))!;
+            },
+            j => j.State == RebuildState.Done,
+            TimeSpan.FromSeconds(60),
+            "the orphaned rebuild taken over and finished");
+
+        finished.Node.ShouldNotBe("gone:1");
+        finished.StartedAt.ShouldNotBe(longAgo);
+        (await SnapshotAsync(Store, id)).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task an_unknown_rebuild_is_a_404_and_auditors_may_follow_rebuilds_but_not_start_them()
     {
         await fixture.Host.Scenario(s =>
