@@ -23,6 +23,7 @@ app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymo
 app.MapDashboard();
 app.MapShopDeadLetters();
 app.MapShopCorrelations();
+app.MapEveryServiceViews();
 app.MapApiReference();
 app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());
 await app.RunAsync();

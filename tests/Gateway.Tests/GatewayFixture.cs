@@ -48,6 +48,16 @@ public sealed class GatewayFixture : IAsyncLifetime
                     return Results.Ok(new { events = new[] { new { service = name, @event = new { type = $"{name}_event", timestamp = at } } }, truncated = false });
                 }
 
+                if (http.Request.Path == "/admin/audit")
+                {
+                    return Results.Ok(new { latest = name == "identity" ? null : new { valid = true, events = 3 } });
+                }
+
+                if (http.Request.Path == "/admin/projections")
+                {
+                    return Results.Ok(new { service = name, outboxPending = 1, deadLetters = 2, shards = Array.Empty<object>() });
+                }
+
                 if (http.Request.Path.StartsWithSegments("/admin/dead-letters"))
                 {
                     return Results.Ok(new { service = name, total = 2, groupedBy = http.Request.Query["groupBy"].ToString() });

@@ -37,6 +37,9 @@ public class GatewayTests(GatewayFixture fixture)
     [InlineData("GET", "/api/notifications")]
     [InlineData("GET", "/api/dashboard")]
     [InlineData("GET", "/api/admin/dead-letters")]
+    [InlineData("GET", "/api/admin/projections")]
+    [InlineData("GET", "/api/admin/correlations/4bf92f3577b34da6a3ce929d0e0e4736")]
+    [InlineData("GET", "/api/admin/audit")]
     public async Task everything_else_is_401_without_a_valid_token(string method, string url)
     {
         await SendAsync<object>(method, url, token: null, 401);
@@ -81,6 +84,27 @@ public class GatewayTests(GatewayFixture fixture)
         all.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()).ShouldBe(["payments"]);
         await SendAsync<object>("GET", "/api/admin/dead-letters", fixture.Tokens.Customer(Guid.NewGuid()), 403);
         await SendAsync<object>("GET", "/api/admin/dead-letters?groupBy=colour", fixture.Tokens.Admin(), 400);
+    }
+
+    [Fact]
+    public async Task the_shops_projections_and_backlogs_come_from_every_service_that_answered()
+    {
+        var all = await SendAsync<JsonElement>("GET", "/api/admin/projections", fixture.Tokens.Admin(), 200);
+
+        all.GetProperty("services").EnumerateObject().Select(s => s.Name).Order().ShouldBe(["identity", "inventory", "notifications", "ordering"]);
+        all.GetProperty("services").GetProperty("inventory").GetProperty("outboxPending").GetInt32().ShouldBe(1);
+        all.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()).ShouldBe(["payments"]);
+        await SendAsync<object>("GET", "/api/admin/projections", fixture.Tokens.Customer(Guid.NewGuid()), 403);
+    }
+
+    [Fact]
+    public async Task the_shops_audit_results_come_from_every_service_that_answered_even_one_never_verified()
+    {
+        var all = await SendAsync<JsonElement>("GET", "/api/admin/audit", fixture.Tokens.Auditor(), 200);
+
+        all.GetProperty("services").GetProperty("identity").GetProperty("latest").ValueKind.ShouldBe(JsonValueKind.Null);
+        all.GetProperty("services").GetProperty("ordering").GetProperty("latest").GetProperty("valid").GetBoolean().ShouldBeTrue();
+        all.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()).ShouldBe(["payments"]);
     }
 
     [Fact]

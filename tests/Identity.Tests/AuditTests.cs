@@ -102,6 +102,35 @@ public class AuditTests(IdentityFixture fixture)
     }
 
     [Fact]
+    public async Task an_admin_verifies_the_event_log_and_auditors_read_the_result_but_may_not_start_one()
+    {
+        var started = await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url("/admin/audit/verify");
+            s.Bearer(fixture.AdminToken);
+            s.StatusCodeShouldBeOk();
+        });
+        var verification = (await started.ReadAsJsonAsync<AuditVerification>())!;
+
+        verification.Valid.ShouldBeTrue(verification.FirstProblem?.Detail);
+        verification.Events.ShouldBeGreaterThan(0);
+        verification.By.ShouldBe(fixture.AdminId.ToString());
+        var read = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/admin/audit");
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBeOk();
+        });
+        (await read.ReadAsJsonAsync<AuditStatus>())!.Latest!.FinishedAt.ShouldBeGreaterThanOrEqualTo(verification.FinishedAt);
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url("/admin/audit/verify");
+            s.Bearer(fixture.AuditorToken);
+            s.StatusCodeShouldBe(403);
+        });
+    }
+
+    [Fact]
     public async Task an_auditor_follows_a_correlation_id_to_the_events_it_caused_and_nobody_else_may()
     {
         var (id, _, token) = await fixture.CustomerAsync();

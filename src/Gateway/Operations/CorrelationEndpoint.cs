@@ -28,20 +28,14 @@ public static class CorrelationEndpoint
             return Problems.BadRequest("correlationId", "A correlation id is 1 to 128 letters, digits, '.', '_', ':' or '-'.");
         }
 
-        var log = logs.CreateLogger("Shop.Gateway.Operations");
-        var services = DeadLettersEndpoint.Services;
-        var answers = await Task.WhenAll(services.Select(s => DownstreamReads.ReadAsync(http, clients, $"http://{s}/admin/correlations/{correlationId}", log)));
-        var answered = answers.Where(a => a is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("events", out _)).Select(a => a!.Value).ToList();
+        var every = await EveryService.ReadAsync(http, clients, logs.CreateLogger("Shop.Gateway.Operations"), $"/admin/correlations/{correlationId}", "events");
         // Each service's events are in append order; across services the commit timestamps order them, since a
         // message is only sent once the transaction that caused it has committed.
-        var events = answered
+        var events = every.Services.Values
             .SelectMany(a => a.GetProperty("events").EnumerateArray())
             .OrderBy(e => e.GetProperty("event").GetProperty("timestamp").GetDateTimeOffset())
             .ToList();
         return Results.Ok(new ShopCorrelation(
-            correlationId,
-            events,
-            answered.Any(a => a.GetProperty("truncated").GetBoolean()),
-            [.. services.Zip(answers).Where(p => p.Second is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty("events", out _)).Select(p => p.First)]));
+            correlationId, events, every.Services.Values.Any(a => a.TryGetProperty("truncated", out var t) && t.GetBoolean()), every.Unavailable));
     }
 }

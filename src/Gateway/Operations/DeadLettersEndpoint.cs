@@ -12,9 +12,6 @@ public sealed record ShopDeadLetters(int Total, IReadOnlyDictionary<string, Json
 /// <summary>The dead letters across the shop: each service's <c>/admin/dead-letters</c>, asked in parallel with the caller's token.</summary>
 public static class DeadLettersEndpoint
 {
-    /// <summary>The services with a message store, so with dead letters of their own.</summary>
-    public static readonly IReadOnlyList<string> Services = ["identity", "inventory", "ordering", "payments", "notifications"];
-
     public static IEndpointRouteBuilder MapShopDeadLetters(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/admin/dead-letters", GetAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("listShopDeadLetters")
@@ -30,15 +27,8 @@ public static class DeadLettersEndpoint
             return Problems.BadRequest("groupBy", $"groupBy is one of {DeadLetterGroupings.Names}.");
         }
 
-        var log = logs.CreateLogger("Shop.Gateway.Operations");
-        var by = Uri.EscapeDataString(groupBy);
-        var answers = await Task.WhenAll(Services.Select(s => DownstreamReads.ReadAsync(http, clients, $"http://{s}/admin/dead-letters?groupBy={by}", log)));
-        var services = Services.Zip(answers)
-            .Where(p => p.Second is { ValueKind: JsonValueKind.Object } answer && answer.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Number)
-            .ToDictionary(p => p.First, p => p.Second!.Value);
-        return Results.Ok(new ShopDeadLetters(
-            services.Values.Sum(o => o.GetProperty("total").GetInt32()),
-            services,
-            [.. Services.Where(s => !services.ContainsKey(s))]));
+        var every = await EveryService.ReadAsync(
+            http, clients, logs.CreateLogger("Shop.Gateway.Operations"), $"/admin/dead-letters?groupBy={Uri.EscapeDataString(groupBy)}", "total");
+        return Results.Ok(new ShopDeadLetters(every.Services.Values.Sum(o => o.GetProperty("total").GetInt32()), every.Services, every.Unavailable));
     }
 }

@@ -85,6 +85,7 @@ public static class ServiceDefaultsExtensions
         app.UseIdempotencyKeys();
         app.MapAuditEndpoints();
         app.MapCorrelationEndpoints();
+        app.MapAuditVerifyEndpoints();
         app.MapProjectionAdminEndpoints();
         app.MapDeadLetterEndpoints();
         app.MapWolverineEndpoints(o =>

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shop.Contracts;
+using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.DeadLetters;
 using Shop.ServiceDefaults.EventSourcing;
@@ -53,6 +54,7 @@ public static class MartenWolverineExtensions
                 opts.Schema.For<UniqueValue>();
                 opts.Schema.For<IdempotentRequest>().UseNumericRevisions(true);
                 opts.Schema.For<ProjectionRebuild>().UseOptimisticConcurrency(true);
+                opts.Schema.For<AuditVerification>();
                 opts.Listeners.Add(new IdempotentEffects());
                 // A skipped event is recorded in mt_high_water_skips instead of passing silently.
                 opts.Events.EnableAdvancedAsyncTracking = true;

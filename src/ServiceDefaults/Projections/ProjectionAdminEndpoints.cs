@@ -13,7 +13,8 @@ namespace Shop.ServiceDefaults.Projections;
 /// <summary>One shard's position, how many events it is behind the high-water mark, and (from the last lag sample) how old its oldest unprojected event is and whether it is stalled.</summary>
 public sealed record ShardProgress(string Projection, string Shard, long Sequence, long Lag, double SecondsBehind, bool Stalled);
 
-public sealed record ProjectionStatus(long EventCount, long HighestSequence, long HighWaterMark, IReadOnlyList<ShardProgress> Shards);
+/// <summary>The read side's progress, with the messaging backlog sampled beside it: outbox rows not yet confirmed by the broker, and dead letters.</summary>
+public sealed record ProjectionStatus(long EventCount, long HighestSequence, long HighWaterMark, long OutboxPending, long DeadLetters, IReadOnlyList<ShardProgress> Shards);
 
 public static class ProjectionAdminEndpoints
 {
@@ -24,7 +25,7 @@ public static class ProjectionAdminEndpoints
     {
         var group = endpoints.MapGroup("/admin/projections").WithMetadata(new OperationEndpointAttribute());
         group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("listProjections")
-            .WithSummary("Show every projection shard's progress against the event log.").Produces<ProjectionStatus>();
+            .WithSummary("Show every projection shard's progress against the event log, with the outbox backlog and the dead letters.").Produces<ProjectionStatus>();
         group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin).WithName("rebuildProjection")
             .WithSummary("Start rebuilding one projection from the whole event log, with the live daemon; follow it at the address it answers.")
             .Produces<RebuildStatus>(StatusCodes.Status202Accepted);
@@ -54,7 +55,7 @@ public static class ProjectionAdminEndpoints
                 sampled.GetValueOrDefault(s.Identity)?.Stalled ?? false))
             .OrderBy(s => s.Shard)
             .ToList();
-        return new ProjectionStatus(stats.EventCount, stats.EventSequenceNumber, highWaterMark, shards);
+        return new ProjectionStatus(stats.EventCount, stats.EventSequenceNumber, highWaterMark, lag.Latest.OutboxPending, lag.Latest.DeadLetters, shards);
     }
 
     private static async Task<IResult> RebuildAsync(string name, ProjectionRebuilder rebuilder, RebuildJobs jobs, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -65,7 +66,7 @@ public static class ProjectionAdminEndpoints
             return Problems.NotFound($"Async projection '{name}'");
         }
 
-        var job = await jobs.RequestAsync(shards[0].Name, user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity?.Name, ct);
+        var job = await jobs.RequestAsync(shards[0].Name, user.UserId().ToString(), ct);
         return Results.Accepted($"/admin/projections/rebuilds/{job.Id}", RebuildStatus.Of(job, clock.GetUtcNow()));
     }
 
