@@ -38,6 +38,25 @@ public class when_the_event_log_is_tampered_with(EventChainFixture log) : IClass
     }
 
     [Fact]
+    public async Task replicas_taking_a_checkpoint_at_the_same_moment_sign_it_once()
+    {
+        var store = log.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.Append(log.C, new Counted("milk", 2));
+            await session.SaveChangesAsync();
+        }
+
+        var before = Convert.ToInt64(await log.ScalarAsync($"select count(*) from {EventChainFixture.Schema}.mt_event_checkpoints"), System.Globalization.CultureInfo.InvariantCulture);
+        var checkpoints = log.Host.Services.GetRequiredService<Checkpoints>();
+        var taken = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => checkpoints.TakeAsync(CancellationToken.None))));
+
+        taken.Count(t => t).ShouldBe(1);
+        Convert.ToInt64(await log.ScalarAsync($"select count(*) from {EventChainFixture.Schema}.mt_event_checkpoints"), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(before + 1);
+        (await log.Audit.VerifyAsync(CancellationToken.None)).Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task a_rejected_append_leaves_no_chain_row()
     {
         var store = log.Host.Services.GetRequiredService<Marten.IDocumentStore>();

@@ -8,12 +8,26 @@ namespace Shop.ServiceDefaults.Audit.Chain;
 /// <summary>Takes signed checkpoints of every stream head.</summary>
 public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, string connectionString, TimeProvider clock)
 {
-    /// <summary>Signs and stores the current heads; false when nothing was appended since the last checkpoint.</summary>
+    /// <summary>
+    /// Signs and stores the current heads; false when nothing was appended since the last checkpoint, or when another
+    /// replica of the service is taking one right now. The transaction-scoped advisory lock is its first statement,
+    /// so its snapshot is taken once the lock is held: a replica that gets the lock after another committed sees
+    /// that checkpoint, and signs nothing twice.
+    /// </summary>
     public async Task<bool> TakeAsync(CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtext($1))", connection, transaction))
+        {
+            lockCommand.Parameters.AddWithValue($"{store.Schema}.event-checkpoint");
+            if (!(bool)(await lockCommand.ExecuteScalarAsync(ct))!)
+            {
+                return false;
+            }
+        }
+
         var heads = await store.HeadsAsync(connection, ct);
         if (heads.Count == 0 || heads.Max(h => h.Sequence) == await store.LastCheckpointedSequenceAsync(connection, ct))
         {
