@@ -25,7 +25,7 @@ public static class CorrelationEndpoint
     {
         if (!CorrelationEndpoints.Acceptable().IsMatch(correlationId))
         {
-            return Problems.BadRequest("correlationId", "A correlation id is 1 to 128 letters, digits, '.', '_', ':' or '-'.");
+            return Problems.BadRequest("correlationId", CorrelationEndpoints.Malformed);
         }
 
         var every = await EveryService.ReadAsync(http, clients, logs.CreateLogger("Shop.Gateway.Operations"), $"/admin/correlations/{correlationId}", "events");

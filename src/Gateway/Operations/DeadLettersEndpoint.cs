@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Shop.Gateway.Routing;
 using Shop.ServiceDefaults.DeadLetters;
-using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.Gateway.Operations;
@@ -22,9 +21,9 @@ public static class DeadLettersEndpoint
 
     private static async Task<IResult> GetAsync(HttpContext http, IHttpClientFactory clients, ILoggerFactory logs, string groupBy = "failure")
     {
-        if (!DeadLetterGroupings.ByName.ContainsKey(groupBy))
+        if (DeadLetterGroupings.Problem(groupBy) is { } problem)
         {
-            return Problems.BadRequest("groupBy", $"groupBy is one of {DeadLetterGroupings.Names}.");
+            return problem;
         }
 
         var every = await EveryService.ReadAsync(

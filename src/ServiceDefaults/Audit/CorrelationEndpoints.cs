@@ -20,6 +20,8 @@ public static partial class CorrelationEndpoints
 {
     public const int Limit = 500;
 
+    public const string Malformed = "A correlation id is 1 to 128 letters, digits, '.', '_', ':' or '-'.";
+
     /// <summary>GET /admin/correlations/{correlationId}: the events of every stream of this service that one request (a checkout, say) caused.</summary>
     public static IEndpointRouteBuilder MapCorrelationEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -38,7 +40,7 @@ public static partial class CorrelationEndpoints
     {
         if (!Acceptable().IsMatch(correlationId))
         {
-            return Problems.BadRequest("correlationId", "A correlation id is 1 to 128 letters, digits, '.', '_', ':' or '-'.");
+            return Problems.BadRequest("correlationId", Malformed);
         }
 
         // No index on the correlation id: a scan of the service's event log, which is fine for an operator's look-up.

@@ -55,9 +55,7 @@ public static class DeadLetterEndpoints
     }
 
     private static async Task<IResult> OverviewAsync(DeadLetterAdmin admin, CancellationToken ct, string groupBy = "failure") =>
-        DeadLetterGroupings.ByName.ContainsKey(groupBy)
-            ? Results.Ok(await admin.OverviewAsync(groupBy, ct))
-            : Problems.BadRequest("groupBy", $"groupBy is one of {DeadLetterGroupings.Names}.");
+        DeadLetterGroupings.Problem(groupBy) ?? Results.Ok(await admin.OverviewAsync(groupBy, ct));
 
     private static async Task<IResult> ListAsync(
         DeadLetterAdmin admin,

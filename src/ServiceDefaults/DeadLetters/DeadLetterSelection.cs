@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
 
@@ -50,4 +52,8 @@ public static class DeadLetterGroupings
     };
 
     public static string Names => string.Join(", ", ByName.Keys);
+
+    /// <summary>The 400 answer for a grouping that is not one of <see cref="ByName"/>, or null when it is.</summary>
+    public static IResult? Problem(string groupBy) =>
+        ByName.ContainsKey(groupBy) ? null : Problems.BadRequest("groupBy", $"groupBy is one of {Names}.");
 }

@@ -95,21 +95,19 @@ public sealed record DeadLetterDetail(
         }
         catch (JsonException)
         {
-            var text = IsText(data) ? Encoding.UTF8.GetString(data) : Convert.ToBase64String(data);
-            return JsonSerializer.SerializeToElement(text);
+            return JsonSerializer.SerializeToElement(TextOf(data) ?? Convert.ToBase64String(data));
         }
     }
 
-    private static bool IsText(byte[] data)
+    private static string? TextOf(byte[] data)
     {
         try
         {
-            _ = new UTF8Encoding(false, true).GetString(data);
-            return true;
+            return new UTF8Encoding(false, true).GetString(data);
         }
         catch (DecoderFallbackException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -18,8 +18,6 @@ public sealed record ProjectionStatus(long EventCount, long HighestSequence, lon
 
 public static class ProjectionAdminEndpoints
 {
-    private const string HighWaterMark = "HighWaterMark";
-
     /// <summary>GET /admin/projections shows each async projection's progress and lag; POST …/{name}/rebuild starts a rebuild, followed at …/rebuilds/{id}.</summary>
     public static IEndpointRouteBuilder MapProjectionAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -44,7 +42,7 @@ public static class ProjectionAdminEndpoints
         var byShard = progress.ToDictionary(p => p.ShardName, p => p.Sequence);
         // Lag is measured against the high-water mark: sequence numbers above it may be gaps left by
         // rolled-back transactions, which no projection will ever see.
-        var highWaterMark = byShard.GetValueOrDefault(HighWaterMark);
+        var highWaterMark = byShard.GetValueOrDefault(ProjectionRebuilder.HighWaterMark);
         var shards = store.Advanced.AllAsyncProjectionShardNames()
             .Select(s => new ShardProgress(
                 s.Name,

@@ -9,7 +9,8 @@ namespace Shop.ServiceDefaults.Projections.Rebuilds;
 /// <summary>Rebuilds an async projection from the whole event log with the live daemon, and tells how far it has got.</summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, IServiceProvider services)
 {
-    private const string HighWaterMark = "HighWaterMark";
+    /// <summary>The progress row Marten keeps for the high-water mark, beside the shards' own.</summary>
+    public const string HighWaterMark = "HighWaterMark";
 
     public IReadOnlyList<ShardName> ShardsOf(string projection) => [.. store.Advanced.AllAsyncProjectionShardNames()
         .Where(s => string.Equals(s.Name, projection, StringComparison.OrdinalIgnoreCase))];

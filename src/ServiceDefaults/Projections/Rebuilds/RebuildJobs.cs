@@ -25,10 +25,8 @@ public sealed class RebuildJobs(IDocumentStore store, ProjectionRebuilder rebuil
     {
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession();
-        var pending = await session.Query<ProjectionRebuild>()
-            .Where(j => j.Projection == projection && (j.State == RebuildState.Requested || j.State == RebuildState.Running))
-            .ToListAsync(ct);
-        if (pending.FirstOrDefault(j => j.IsUnderWay(now)) is { } underWay)
+        var pending = await UnfinishedAsync(session, ct);
+        if (pending.FirstOrDefault(j => j.Projection == projection && j.IsUnderWay(now)) is { } underWay)
         {
             return underWay;
         }
@@ -85,11 +83,7 @@ public sealed class RebuildJobs(IDocumentStore store, ProjectionRebuilder rebuil
     {
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession();
-        var candidates = await session.Query<ProjectionRebuild>()
-            .Where(j => j.State == RebuildState.Requested || j.State == RebuildState.Running)
-            .OrderBy(j => j.RequestedAt)
-            .ToListAsync(ct);
-        foreach (var candidate in candidates.Where(j => j.State == RebuildState.Requested || j.IsOrphaned(now)))
+        foreach (var candidate in (await UnfinishedAsync(session, ct)).Where(j => j.State == RebuildState.Requested || j.IsOrphaned(now)))
         {
             var claimed = candidate with
             {
@@ -115,6 +109,13 @@ public sealed class RebuildJobs(IDocumentStore store, ProjectionRebuilder rebuil
 
         return null;
     }
+
+    /// <summary>The rebuilds asked for or running, oldest request first.</summary>
+    private static async Task<IReadOnlyList<ProjectionRebuild>> UnfinishedAsync(IQuerySession session, CancellationToken ct) =>
+        await session.Query<ProjectionRebuild>()
+            .Where(j => j.State == RebuildState.Requested || j.State == RebuildState.Running)
+            .OrderBy(j => j.RequestedAt)
+            .ToListAsync(ct);
 
     private async Task RunAsync(ProjectionRebuild job, CancellationToken ct)
     {
