@@ -1,4 +1,5 @@
 using Shop.Gateway.ApiReference;
+using Shop.Gateway.Console;
 using Shop.Gateway.Dashboard;
 using Shop.Gateway.Limits;
 using Shop.Gateway.Operations;
@@ -14,10 +15,15 @@ builder.Services.AddReverseProxy()
 builder.Services.AddHttpClient(DownstreamReads.Client).AddServiceDiscovery();
 builder.Services.AddHealthChecks().AddDownstreamHealthChecks();
 builder.Services.AddShopRateLimits(builder.Configuration);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<AdminApi>();
+builder.Services.AddConsole();
 
 var app = builder.Build();
 app.UseCorrelationHeader();
+app.UseConsole();
 app.UseWebDefaults();
+app.UseAntiforgery();
 app.UseRateLimiter();
 app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous().WithName("getGatewayHealth").WithSummary("Tell whether the gateway is up.");
 app.MapDashboard();
@@ -25,6 +31,7 @@ app.MapShopDeadLetters();
 app.MapShopCorrelations();
 app.MapEveryServiceViews();
 app.MapApiReference();
+app.MapConsole();
 app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());
 await app.RunAsync();
 

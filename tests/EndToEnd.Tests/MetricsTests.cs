@@ -16,17 +16,14 @@ public sealed class MetricsTests(ShopProcesses shop) : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("shop-prometheus-").FullName;
     private Process? _prometheus;
 
-    private const string UserRegistered = "user.registered.V1";
-
     [Fact]
     public async Task prometheus_scrapes_every_service_every_shipped_alert_rule_evaluates_and_the_dead_letter_alert_fires_for_a_dead_letter()
     {
         var (token, product) = await shop.CustomerWithProductAsync(price: 3m);
         await shop.SettledAsync(token, await shop.CheckOutAsync(token, product, "pm_card_visa"));
         var admin = await shop.TokenAsync(ShopProcesses.AdminEmail, ShopProcesses.AdminPassword);
-        using var notifications = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Services["notifications"]}/") };
-        notifications.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
-        var letter = await DeadLetterAWelcomeAsync(notifications);
+        using var notifications = ShopProcesses.ServiceClient("notifications", admin);
+        var (letter, _) = await shop.DeadLetteredWelcomeAsync(notifications);
         using var api = await StartPrometheusAsync();
 
         var targets = await UntilAsync(api, "targets", data => data.GetProperty("activeTargets").EnumerateArray().Count(t => t.GetProperty("health").GetString() == "up") == Services.Count);
@@ -64,40 +61,6 @@ public sealed class MetricsTests(ShopProcesses shop) : IAsyncDisposable
             status => status == HttpStatusCode.NotFound,
             TimeSpan.FromSeconds(30),
             "the replayed welcome leaving Notifications' dead letters");
-    }
-
-    /// <summary>Registers a customer while Notifications fails on their registration; returns the dead letter's id.</summary>
-    private async Task<Guid> DeadLetterAWelcomeAsync(HttpClient notifications)
-    {
-        var email = $"e2e-dead-letter-{Guid.NewGuid():N}@example.com";
-        (await notifications.PutAsync($"admin/testing/handler-faults/{UserRegistered}?containing={Uri.EscapeDataString(email)}", null)).EnsureSuccessStatusCode();
-        try
-        {
-            (await shop.SendAsync(HttpMethod.Post, "users", null, new { email, password = "end to end passphrase", displayName = "Dead Letter" })).Status.ShouldBe(201);
-            return await Eventually.ValueAsync(
-                async () =>
-                {
-                    var page = await notifications.GetFromJsonAsync<JsonElement>($"admin/dead-letters/messages?messageType={UserRegistered}&pageSize=100");
-                    foreach (var item in page.GetProperty("items").EnumerateArray())
-                    {
-                        var id = item.GetProperty("id").GetGuid();
-                        var detail = await notifications.GetFromJsonAsync<JsonElement>($"admin/dead-letters/{id}");
-                        if (detail.GetProperty("body").ToString().Contains(email, StringComparison.Ordinal))
-                        {
-                            return id;
-                        }
-                    }
-
-                    return Guid.Empty;
-                },
-                id => id != Guid.Empty,
-                TimeSpan.FromSeconds(30),
-                "the welcome among Notifications' dead letters");
-        }
-        finally
-        {
-            (await notifications.DeleteAsync($"admin/testing/handler-faults/{UserRegistered}")).EnsureSuccessStatusCode();
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -207,6 +207,51 @@ public sealed class ShopProcesses : IAsyncLifetime
         }
     }
 
+    private const string WelcomeMessage = "user.registered.V1";
+
+    /// <summary>A client of one service's own port (its admin endpoints are not behind the gateway), with a token.</summary>
+    public static HttpClient ServiceClient(string service, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Services[service]}/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Registers a customer while Notifications fails on their registration (the test switch); returns the dead letter's id and the e-mail.</summary>
+    public async Task<(Guid Letter, string Email)> DeadLetteredWelcomeAsync(HttpClient notifications)
+    {
+        var email = $"e2e-dead-letter-{Guid.NewGuid():N}@example.com";
+        (await notifications.PutAsync($"admin/testing/handler-faults/{WelcomeMessage}?containing={Uri.EscapeDataString(email)}", null)).EnsureSuccessStatusCode();
+        try
+        {
+            (await SendAsync(HttpMethod.Post, "users", null, new { email, password = "end to end passphrase", displayName = "Dead Letter" })).Status.ShouldBe(201);
+            var letter = await Eventually.ValueAsync(
+                async () =>
+                {
+                    var page = await notifications.GetFromJsonAsync<JsonElement>($"admin/dead-letters/messages?messageType={WelcomeMessage}&pageSize=100");
+                    foreach (var item in page.GetProperty("items").EnumerateArray())
+                    {
+                        var id = item.GetProperty("id").GetGuid();
+                        var detail = await notifications.GetFromJsonAsync<JsonElement>($"admin/dead-letters/{id}");
+                        if (detail.GetProperty("body").ToString().Contains(email, StringComparison.Ordinal))
+                        {
+                            return id;
+                        }
+                    }
+
+                    return Guid.Empty;
+                },
+                id => id != Guid.Empty,
+                TimeSpan.FromSeconds(30),
+                "the welcome among Notifications' dead letters");
+            return (letter, email);
+        }
+        finally
+        {
+            (await notifications.DeleteAsync($"admin/testing/handler-faults/{WelcomeMessage}")).EnsureSuccessStatusCode();
+        }
+    }
+
     /// <summary>Runs <c>scripts/run.sh</c> with the given arguments; returns its exit code.</summary>
     public static async Task<int> ScriptAsync(string arguments)
     {

@@ -147,6 +147,7 @@ public class AuditTests(IdentityFixture fixture)
         var registered = followed.Events.ShouldHaveSingleItem();
         registered.Service.ShouldBe("identity");
         registered.StreamId.ShouldBe(id);
+        registered.Aggregate.ShouldBe("user", "the name its history is served under");
         registered.Event.Type.ShouldBe("user_registered_v2");
         followed.Truncated.ShouldBeFalse();
         await fixture.Host.Scenario(s =>

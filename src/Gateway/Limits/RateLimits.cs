@@ -14,7 +14,7 @@ namespace Shop.Gateway.Limits;
 /// </summary>
 public static class RateLimits
 {
-    public static readonly string[] LogInPaths = ["/api/oauth/token", "/api/auth/token"];
+    public static readonly string[] LogInPaths = ["/api/oauth/token", "/api/auth/token", "/console/session"];
 
     public static IServiceCollection AddShopRateLimits(this IServiceCollection services, IConfiguration configuration)
     {

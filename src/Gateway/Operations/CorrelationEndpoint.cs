@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Shop.Gateway.Routing;
 using Shop.ServiceDefaults.Audit;
 using Shop.ServiceDefaults.Http;
@@ -7,7 +6,7 @@ using Shop.ServiceDefaults.Security;
 namespace Shop.Gateway.Operations;
 
 /// <summary>One request's events across the shop, in the order they happened; a service that could not be asked is named.</summary>
-public sealed record ShopCorrelation(string CorrelationId, IReadOnlyList<JsonElement> Events, bool Truncated, IReadOnlyList<string> Unavailable);
+public sealed record ShopCorrelation(string CorrelationId, IReadOnlyList<CorrelatedEvent> Events, bool Truncated, IReadOnlyList<string> Unavailable);
 
 /// <summary>Follows a correlation id (a checkout's trace id) through every service with an event log.</summary>
 public static class CorrelationEndpoint
@@ -21,21 +20,25 @@ public static class CorrelationEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> GetAsync(string correlationId, HttpContext http, IHttpClientFactory clients, ILoggerFactory logs)
+    /// <summary>Every service's events for <paramref name="correlationId"/>, merged into one timeline; null when the id is malformed.</summary>
+    public static async Task<ShopCorrelation?> FollowAsync(string correlationId, AdminApi services)
     {
         if (!CorrelationEndpoints.Acceptable().IsMatch(correlationId))
         {
-            return Problems.BadRequest("correlationId", CorrelationEndpoints.Malformed);
+            return null;
         }
 
-        var every = await EveryService.ReadAsync(http, clients, logs.CreateLogger("Shop.Gateway.Operations"), $"/admin/correlations/{correlationId}", "events");
+        var answers = await services.ReadEveryAsync<CorrelatedEvents>($"/admin/correlations/{correlationId}");
+        var answered = answers.Values.Select(a => a.Value).OfType<CorrelatedEvents>().ToList();
         // Each service's events are in append order; across services the commit timestamps order them, since a
         // message is only sent once the transaction that caused it has committed.
-        var events = every.Services.Values
-            .SelectMany(a => a.GetProperty("events").EnumerateArray())
-            .OrderBy(e => e.GetProperty("event").GetProperty("timestamp").GetDateTimeOffset())
-            .ToList();
-        return Results.Ok(new ShopCorrelation(
-            correlationId, events, every.Services.Values.Any(a => a.TryGetProperty("truncated", out var t) && t.GetBoolean()), every.Unavailable));
+        var events = answered.SelectMany(a => a.Events).OrderBy(e => e.Event.Timestamp).ToList();
+        return new ShopCorrelation(
+            correlationId, events, answered.Any(a => a.Truncated), [.. answers.Where(a => a.Value.Value is null).Select(a => a.Key)]);
     }
+
+    private static async Task<IResult> GetAsync(string correlationId, AdminApi services) =>
+        await FollowAsync(correlationId, services) is { } correlation
+            ? Results.Ok(correlation)
+            : Problems.BadRequest("correlationId", CorrelationEndpoints.Malformed);
 }

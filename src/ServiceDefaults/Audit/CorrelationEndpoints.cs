@@ -36,7 +36,8 @@ public static partial class CorrelationEndpoints
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     public static partial Regex Acceptable();
 
-    private static async Task<IResult> FollowAsync(string correlationId, IQuerySession session, ShopService service, CancellationToken ct)
+    private static async Task<IResult> FollowAsync(
+        string correlationId, IQuerySession session, ShopService service, IEnumerable<IAuditedStream> audited, CancellationToken ct)
     {
         if (!Acceptable().IsMatch(correlationId))
         {
@@ -49,9 +50,28 @@ public static partial class CorrelationEndpoints
             .OrderBy(e => e.Sequence)
             .Take(Limit + 1)
             .ToListAsync(ct);
+        var kinds = await KindsAsync(session, events.Select(e => e.StreamId).Distinct(), audited, ct);
         return Results.Ok(new CorrelatedEvents(
             correlationId,
-            [.. events.Take(Limit).Select(e => new CorrelatedEvent(service.Name, e.StreamId, e.AggregateTypeName, HistoryEntry.From(e)))],
+            [.. events.Take(Limit).Select(e => new CorrelatedEvent(service.Name, e.StreamId, kinds.GetValueOrDefault(e.StreamId), HistoryEntry.From(e)))],
             events.Count > Limit));
+    }
+
+    /// <summary>
+    /// Each stream's aggregate by the name its history is served under ("order"), so that a reader can go from an
+    /// event to its stream; a raw event does not carry its stream's type, the stream's row does.
+    /// </summary>
+    private static async Task<Dictionary<Guid, string?>> KindsAsync(
+        IQuerySession session, IEnumerable<Guid> streams, IEnumerable<IAuditedStream> audited, CancellationToken ct)
+    {
+        var names = audited.ToDictionary(a => a.AggregateType, a => a.Name);
+        var kinds = new Dictionary<Guid, string?>();
+        foreach (var stream in streams)
+        {
+            var state = await session.Events.FetchStreamStateAsync(stream, ct);
+            kinds[stream] = state?.AggregateType is { } type ? names.GetValueOrDefault(type, type.Name) : null;
+        }
+
+        return kinds;
     }
 }

@@ -4,8 +4,11 @@ namespace Shop.ServiceDefaults.Security;
 
 public static class SecurityHeaders
 {
-    /// <summary>The gateway's API reference is the one page meant for a browser: it may run its own scripts and styles.</summary>
+    /// <summary>The gateway's API reference may run its own scripts and styles, inline ones included.</summary>
     private const string ApiReferencePage = "/docs";
+
+    /// <summary>The console's pages load the shop's own stylesheet and script files only, and post forms only to the console.</summary>
+    private const string ConsolePages = "/console";
 
     /// <summary>Headers an API answer should always carry: nothing here is meant for a browser to render or cache.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
@@ -19,9 +22,20 @@ public static class SecurityHeaders
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReferencePage)
-                    ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'"
-                    : "default-src 'none'; frame-ancestors 'none'";
+                headers.ContentSecurityPolicy = context.Request.Path switch
+                {
+                    var path when path.StartsWithSegments(ApiReferencePage) =>
+                        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'",
+                    var path when path.StartsWithSegments(ConsolePages) =>
+                        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+                    _ => "default-src 'none'; frame-ancestors 'none'",
+                };
+                if (context.Request.Path.StartsWithSegments(ConsolePages))
+                {
+                    // What an operator saw stays off shared disks and the back button's cache.
+                    headers.CacheControl = "no-store";
+                }
+
                 return Task.CompletedTask;
             });
             await next(context);
