@@ -19,7 +19,7 @@ public sealed class RebuildInput : NetCoreInput
     public int TimeoutFlag { get; set; } = 600;
 }
 
-[Description("Rebuild a projection while the service runs: a running node of the service does the work, this follows it with a progress bar", Name = "rebuild")]
+[Description("Rebuild a projection while the service runs: a running node of the service builds it beside the live one and switches over; this follows it with a progress bar", Name = "rebuild")]
 public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);

@@ -40,32 +40,9 @@ public static class MartenWolverineExtensions
         builder.Services.AddSingleton(keys);
         var marten = builder.Services.AddMarten(opts =>
             {
-                opts.Connection(WithoutConnectionReset(settings.Postgres));
-                opts.DatabaseSchemaName = settings.Schema;
-                opts.Events.DatabaseSchemaName = settings.Schema;
-                opts.Events.MetadataConfig.EnableAll();
-                // EnableAll leaves the user name out in this Marten version; auditors need it.
-                opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => json.Converters.Add(new SealedPersonalData(keys)));
-                opts.Storage.Add(new EventChainSchema(opts));
-                opts.Storage.Add(new PersonalDataSchema(opts));
-                // Every document type is declared up front, so db-apply creates its table: a service
-                // running as its app role cannot create one on first use.
-                opts.Schema.For<UniqueValue>();
-                opts.Schema.For<IdempotentRequest>().UseNumericRevisions(true);
-                opts.Schema.For<ProjectionRebuild>().UseOptimisticConcurrency(true);
-                opts.Schema.For<AuditVerification>();
-                opts.Listeners.Add(new IdempotentEffects());
-                // A skipped event is recorded in mt_high_water_skips instead of passing silently.
-                opts.Events.EnableAdvancedAsyncTracking = true;
-                ReadModelFreshness.Configure(opts);
-                if (!settings.ApplySchemaOnStartup)
-                {
-                    opts.AutoCreateSchemaObjects = AutoCreate.None;
-                }
-
-                opts.MapEventNames(service.ApplicationAssembly);
-                service.Marten(opts);
+                ConfigureStore(opts, service, settings, keys);
+                // The tables a rebuild fills beside the live read models are the owner's to create, like every other.
+                opts.Storage.Add(new BesideTables(opts, BesideStore.Options(o => ConfigureStore(o, service, settings, keys))));
             });
         if (settings.ApplySchemaOnStartup)
         {
@@ -73,6 +50,11 @@ public static class MartenWolverineExtensions
             marten.ApplyAllDatabaseChangesOnStartup();
         }
 
+        builder.Services.AddSingleton(services => new BesideStore(BesideStore.Options(o =>
+        {
+            ConfigureStore(o, service, settings, keys);
+            BesideStore.ConfigureLikeLive(services, o);
+        })));
         builder.Services.AddEventAppendWakeup(settings);
         builder.Services.AddHttpContextAccessor();
         builder.Services.ConfigureMarten((services, opts) =>
@@ -168,4 +150,35 @@ public static class MartenWolverineExtensions
     /// </summary>
     private static string WithoutConnectionReset(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+
+    /// <summary>The service's store: its schema, serializer, metadata and document types, then the service's own projections.</summary>
+    private static void ConfigureStore(StoreOptions opts, ShopService service, ShopSettings settings, PersonalDataKeys keys)
+    {
+        opts.Connection(WithoutConnectionReset(settings.Postgres));
+        opts.DatabaseSchemaName = settings.Schema;
+        opts.Events.DatabaseSchemaName = settings.Schema;
+        opts.Events.MetadataConfig.EnableAll();
+        // EnableAll leaves the user name out in this Marten version; auditors need it.
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => json.Converters.Add(new SealedPersonalData(keys)));
+        opts.Storage.Add(new EventChainSchema(opts));
+        opts.Storage.Add(new PersonalDataSchema(opts));
+        // Every document type is declared up front, so db-apply creates its table: a service
+        // running as its app role cannot create one on first use.
+        opts.Schema.For<UniqueValue>();
+        opts.Schema.For<IdempotentRequest>().UseNumericRevisions(true);
+        opts.Schema.For<ProjectionRebuild>().UseOptimisticConcurrency(true);
+        opts.Schema.For<AuditVerification>();
+        opts.Listeners.Add(new IdempotentEffects());
+        // A skipped event is recorded in mt_high_water_skips instead of passing silently.
+        opts.Events.EnableAdvancedAsyncTracking = true;
+        ReadModelFreshness.Configure(opts);
+        if (!settings.ApplySchemaOnStartup)
+        {
+            opts.AutoCreateSchemaObjects = AutoCreate.None;
+        }
+
+        opts.MapEventNames(service.ApplicationAssembly);
+        service.Marten(opts);
+    }
 }

@@ -92,7 +92,7 @@ public sealed class RebuildJobs(IDocumentStore store, ProjectionRebuilder rebuil
                 HeartbeatAt = now,
                 Node = _node,
                 EventsDone = 0,
-                EventsTotal = await rebuilder.HighWaterMarkAsync(ct) * Math.Max(rebuilder.ShardsOf(candidate.Projection).Count, 1),
+                EventsTotal = await rebuilder.HighWaterMarkAsync(ct),
             };
             session.Store(claimed);
             try
@@ -119,17 +119,16 @@ public sealed class RebuildJobs(IDocumentStore store, ProjectionRebuilder rebuil
 
     private async Task RunAsync(ProjectionRebuild job, CancellationToken ct)
     {
-        var shards = rebuilder.ShardsOf(job.Projection);
-        var highWaterMark = job.EventsTotal / Math.Max(shards.Count, 1);
         log.LogInformation("Rebuilding {Projection} ({Events} events) for rebuild {Id}", job.Projection, job.EventsTotal, job.Id);
-        var rebuild = rebuilder.RebuildAsync(shards, ct);
-        while (await Task.WhenAny(rebuild, Task.Delay(ReportEvery, ct)) != rebuild)
-        {
-            job = await ReportAsync(job with { EventsDone = await rebuilder.EventsDoneAsync(shards, highWaterMark, ct) }, ct);
-        }
-
         try
         {
+            var target = rebuilder.TargetOf(job.Projection);
+            var rebuild = rebuilder.RebuildAsync(target, ct);
+            while (await Task.WhenAny(rebuild, Task.Delay(ReportEvery, ct)) != rebuild)
+            {
+                job = await ReportAsync(job with { EventsDone = await rebuilder.EventsDoneAsync(target, job.EventsTotal, ct) }, ct);
+            }
+
             await rebuild;
             await ReportAsync(job with { State = RebuildState.Done, EventsDone = job.EventsTotal, FinishedAt = clock.GetUtcNow() }, ct);
             log.LogInformation("Rebuilt {Projection} for rebuild {Id}", job.Projection, job.Id);
