@@ -63,6 +63,45 @@ public class ConsoleTests(GatewayFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task signing_out_needs_the_pages_antiforgery_token()
+    {
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url("/console/session/end");
+            s.WithRequestHeader("Cookie", $"shop_console_access={fixture.Tokens.Admin()}");
+            s.StatusCodeShouldBe(400);
+        });
+    }
+
+    [Fact]
+    public async Task a_refreshing_piece_of_a_page_without_a_session_sends_the_whole_page_to_the_sign_in_form()
+    {
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url($"/console/projections/ordering/rebuilds/{Guid.NewGuid()}/progress");
+            s.WithRequestHeader("HX-Request", "true");
+            s.StatusCodeShouldBe(401);
+        });
+
+        result.Context.Response.Headers["HX-Redirect"].ToString().ShouldStartWith("/console/sign-in?returnUrl=");
+    }
+
+    [Fact]
+    public async Task requests_that_arrive_together_with_one_refresh_token_renew_it_once()
+    {
+        // Identity ends a log-in whose single-use refresh token is shown twice: a page and its refreshing pieces share one renewal.
+        var refresh = Guid.NewGuid().ToString("N");
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/console");
+            s.WithRequestHeader("Cookie", $"shop_console_refresh={refresh}");
+            s.StatusCodeShouldBeOk();
+        })));
+
+        fixture.Renewals[refresh].ShouldBe(1);
+    }
+
     [Theory]
     [InlineData("/console/streams", "/console/streams")]
     [InlineData("/console?x=1", "/console?x=1")]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Shop.Testing;
@@ -21,6 +22,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public TestTokens Tokens { get; } = new();
 
+    /// <summary>How often Identity's stand-in was asked to renew each refresh token.</summary>
+    public ConcurrentDictionary<string, int> Renewals { get; } = new();
+
     public IAlbaHost Host { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -33,6 +37,13 @@ public sealed class GatewayFixture : IAsyncLifetime
                 if (name == "ordering" && http.Request.Path.StartsWithSegments("/orders/hang"))
                 {
                     await Task.Delay(TimeSpan.FromSeconds(30), http.RequestAborted);
+                }
+
+                if (name == "identity" && http.Request.Path == "/oauth/token" && http.Request.HasFormContentType)
+                {
+                    var form = await http.Request.ReadFormAsync();
+                    Renewals.AddOrUpdate(form["refresh_token"].ToString(), 1, (_, n) => n + 1);
+                    return Results.Ok(new { access_token = Tokens.Admin(), token_type = "Bearer", expires_in = 900, refresh_token = Guid.NewGuid().ToString("N") });
                 }
 
                 if (http.Request.Path == "/openapi/v1.json")

@@ -39,7 +39,7 @@ public static class RateLimits
     }
 
     private static bool IsLogIn(HttpRequest request) =>
-        LogInPaths.Any(path => request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase));
+        LogInPaths.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
 
     // Checkout reserves stock: one customer may not tie up the shelves with a flood of them.
     private static bool IsCheckout(HttpRequest request) =>

@@ -31,12 +31,20 @@ public sealed class AdminApi(IHttpClientFactory clients, IHttpContextAccessor co
     {
         using var request = Request(HttpMethod.Get, service, path);
         var (status, body, _) = await SendAsync(request, ReadTimeout);
-        return status switch
+        try
         {
-            >= 200 and < 300 when body is { } json => new Answer<T>(json.Deserialize<T>(JsonSerializerOptions.Web), null),
-            0 => new Answer<T>(default, $"{service} did not answer"),
-            _ => new Answer<T>(default, ProblemOf(service, status, body)),
-        };
+            return status switch
+            {
+                >= 200 and < 300 when body is { } json => new Answer<T>(json.Deserialize<T>(JsonSerializerOptions.Web), null),
+                0 => new Answer<T>(default, $"{service} did not answer"),
+                _ => new Answer<T>(default, ProblemOf(service, status, body)),
+            };
+        }
+        catch (JsonException e)
+        {
+            log.LogWarning(e, "{Service} answered {Path} with a document of another shape", service, path);
+            return new Answer<T>(default, $"{service} answered in a shape this gateway does not read");
+        }
     }
 
     /// <summary>The same read of every service, in parallel.</summary>

@@ -25,7 +25,7 @@ public static class ProjectionAdminEndpoints
         group.MapGet("/", StatusAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("listProjections")
             .WithSummary("Show every projection shard's progress against the event log, with the outbox backlog and the dead letters.").Produces<ProjectionStatus>();
         group.MapPost("/{name}/rebuild", RebuildAsync).RequireAuthorization(ShopPolicies.Admin).WithName("rebuildProjection")
-            .WithSummary("Start rebuilding one projection from the whole event log, with the live daemon; follow it at the address it answers.")
+            .WithSummary("Start rebuilding one projection from the whole event log beside the live read model, which it replaces when done; follow it at the address it answers.")
             .Produces<RebuildStatus>(StatusCodes.Status202Accepted);
         group.MapGet("/rebuilds", RecentAsync).RequireAuthorization(ShopPolicies.AdminOrAuditor).WithName("listProjectionRebuilds")
             .WithSummary("List the latest projection rebuilds with their progress.").Produces<IReadOnlyList<RebuildStatus>>();
@@ -62,6 +62,11 @@ public static class ProjectionAdminEndpoints
         if (shards.Count == 0)
         {
             return Problems.NotFound($"Async projection '{name}'");
+        }
+
+        if (shards.Count > 1)
+        {
+            return Problems.BadRequest("name", $"'{name}' runs in {shards.Count} shards; only single-stream projections are rebuilt while the service runs.");
         }
 
         var job = await jobs.RequestAsync(shards[0].Name, user.UserId().ToString(), ct);

@@ -22,12 +22,13 @@ public static class ConsoleCookies
         http.Response.Cookies.Delete(RefreshToken, Options(http, null));
     }
 
-    private static CookieOptions Options(HttpContext http, TimeSpan? lifetime) => new()
+    public static CookieOptions Options(HttpContext http, TimeSpan? lifetime) => new()
     {
         Path = Path,
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        Secure = http.Request.IsHttps,
+        // Behind a proxy that ends TLS the request here is plain HTTP; only a local run is reached without TLS.
+        Secure = http.Request.IsHttps || !http.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment(),
         MaxAge = lifetime,
         IsEssential = true,
     };

@@ -18,8 +18,8 @@ public static class SignInEndpoints
 
     public static IEndpointRouteBuilder MapConsoleSession(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/console/session", SignInAsync).AllowAnonymous().ExcludeFromDescription();
-        endpoints.MapPost("/console/session/end", SignOutAsync).AllowAnonymous().ExcludeFromDescription();
+        endpoints.MapPost("/console/session", SignInAsync).AllowAnonymous().RequireConsoleForm().ExcludeFromDescription();
+        endpoints.MapPost("/console/session/end", SignOutAsync).AllowAnonymous().RequireConsoleForm().ExcludeFromDescription();
         return endpoints;
     }
 
@@ -37,7 +37,18 @@ public static class SignInEndpoints
                 }
 
                 context.HandleResponse();
-                context.Response.Redirect($"{SignInPage}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
+                var signIn = $"{SignInPage}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}";
+                if (context.Request.Headers.ContainsKey("HX-Request"))
+                {
+                    // A piece of a page asked for by htmx: the whole page goes to the sign-in form, not the box it was refreshing.
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers["HX-Redirect"] = signIn;
+                }
+                else
+                {
+                    context.Response.Redirect(signIn);
+                }
+
                 return Task.CompletedTask;
             };
             o.Events.OnForbidden = context =>

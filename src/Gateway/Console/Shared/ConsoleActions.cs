@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Shop.Gateway.Console.Audit;
 using Shop.Gateway.Console.DeadLetters;
 using Shop.Gateway.Console.Projections;
@@ -16,26 +15,13 @@ public static class ConsoleActions
     {
         var actions = endpoints.MapGroup("/console/actions")
             .RequireAuthorization(ShopPolicies.Admin)
-            .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .AddEndpointFilter(RefuseForgedAsync)
+            .RequireConsoleForm()
             .ExcludeFromDescription();
         actions.MapDeadLetterActions();
         actions.MapRebuildAction();
         actions.MapVerifyAction();
         return actions;
     }
-
-    /// <summary>
-    /// The antiforgery middleware checks every action's token but leaves the refusal to form binding, which an action
-    /// without form fields never does: refused here for all of them alike.
-    /// </summary>
-    private static async ValueTask<object?> RefuseForgedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: true }
-            ? await next(context)
-            : Results.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Not sent from the console",
-                detail: "Console actions are forms posted from the console's own pages; this request carried no valid antiforgery token.");
 
     /// <summary>Back to the page the form was on (a console page only), to show what happened.</summary>
     public static IResult Back(string? back, string fallback) =>

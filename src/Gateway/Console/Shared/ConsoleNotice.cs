@@ -1,3 +1,5 @@
+using Shop.Gateway.Console.Session;
+
 namespace Shop.Gateway.Console.Shared;
 
 /// <summary>What an action did, shown once on the page it leads back to.</summary>
@@ -12,14 +14,7 @@ public static class ConsoleNotice
     private const string Cookie = "shop_console_notice";
 
     public static void Leave(HttpContext http, string text, bool failed = false) =>
-        http.Response.Cookies.Append(Cookie, (failed ? "!" : "+") + text, new CookieOptions
-        {
-            Path = "/console",
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
-            MaxAge = TimeSpan.FromMinutes(1),
-        });
+        http.Response.Cookies.Append(Cookie, (failed ? "!" : "+") + text, ConsoleCookies.Options(http, TimeSpan.FromMinutes(1)));
 
     public static Notice? Take(HttpContext http)
     {
@@ -28,7 +23,7 @@ public static class ConsoleNotice
             return null;
         }
 
-        http.Response.Cookies.Delete(Cookie, new CookieOptions { Path = "/console" });
+        http.Response.Cookies.Delete(Cookie, ConsoleCookies.Options(http, null));
         return new Notice(value[1..], value[0] == '!');
     }
 }

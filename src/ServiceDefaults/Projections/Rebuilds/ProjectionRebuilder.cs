@@ -1,7 +1,10 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Wolverine.Runtime;
+using Wolverine.Runtime.Agents;
 
 namespace Shop.ServiceDefaults.Projections.Rebuilds;
 
@@ -14,14 +17,16 @@ public sealed record RebuildTarget(string Projection, Type ReadModel, ShardName 
 /// answering and keeping up; then, in one transaction, the documents of the streams that moved on meanwhile are
 /// brought to exactly where the live shard is, and the rebuilt documents take the live ones' place. Readers see the
 /// old read model until that commit and the new one after it, never an empty or an older one, and the live shard
-/// goes on from where it was, so no event is applied twice or skipped.
+/// goes on from where it was, so no event is applied twice or skipped. Only single-stream projections (a document
+/// per stream, keyed by the stream's id) are rebuilt this way: every async projection of the shop is one.
 /// </summary>
-public sealed class ProjectionRebuilder(IDocumentStore store, BesideStore beside, ILogger<ProjectionRebuilder> log)
+public sealed class ProjectionRebuilder(IDocumentStore store, BesideStore beside, IServiceProvider services, ILogger<ProjectionRebuilder> log)
 {
     /// <summary>The progress row Marten keeps for the high-water mark, beside the shards' own.</summary>
     public const string HighWaterMark = "HighWaterMark";
 
-    private static readonly TimeSpan CatchUpWithin = TimeSpan.FromMinutes(2);
+    /// <summary>How long the switch waits for a lagging live shard to reach the rebuilt position before it moves it there.</summary>
+    private static readonly TimeSpan CatchUpWithin = TimeSpan.FromSeconds(10);
     private const int SwitchAttempts = 20;
 
     public IReadOnlyList<ShardName> ShardsOf(string projection) => [.. store.Advanced.AllAsyncProjectionShardNames()
@@ -52,40 +57,59 @@ public sealed class ProjectionRebuilder(IDocumentStore store, BesideStore beside
 
     public async Task RebuildAsync(RebuildTarget target, CancellationToken ct)
     {
-        using (var daemon = await beside.Store.BuildProjectionDaemonAsync(logger: log))
+        // One rebuild of a projection at a time across every node: two would share the table beside.
+        await using var exclusive = store.Storage.Database.CreateConnection();
+        await exclusive.OpenAsync(ct);
+        await AdvisoryLockAsync(exclusive, "pg_advisory_lock", target, ct);
+        try
         {
-            await daemon.RebuildProjectionAsync(target.Projection, ct);
-            await daemon.StopAllAsync();
+            using (var daemon = await beside.Store.BuildProjectionDaemonAsync(logger: log))
+            {
+                await daemon.RebuildProjectionAsync(target.Projection, ct);
+                await daemon.StopAllAsync();
+            }
+
+            var rebuilt = await PositionAsync(target.Beside, ct);
+            await SwitchWithLiveShardStoppedAsync(target, rebuilt, ct);
         }
-
-        var rebuilt = await PositionAsync(target.Beside, ct);
-        for (var attempt = 1; ; attempt++)
+        finally
         {
-            await LiveReachesAsync(target, rebuilt, ct);
-            if (await SwitchAsync(target, rebuilt, ct))
-            {
-                return;
-            }
-
-            if (attempt == SwitchAttempts)
-            {
-                throw new TimeoutException($"{target.Projection} was rebuilt but could not take the live read model's place in {SwitchAttempts} attempts.");
-            }
+            // A pooled connection keeps a session lock: it is let go explicitly.
+            await AdvisoryLockAsync(exclusive, "pg_advisory_unlock", target, CancellationToken.None);
         }
     }
 
-    /// <summary>Waits for the live shard to be at least where the rebuild stopped (it is behind only when it lags).</summary>
-    private async Task LiveReachesAsync(RebuildTarget target, long rebuilt, CancellationToken ct)
+    /// <summary>
+    /// Stops the live shard's agent for the switch when it runs on this node, so that no batch of it reads documents
+    /// before the switch and writes them after; on another node, its batches wait for the switch's lock instead.
+    /// </summary>
+    private async Task SwitchWithLiveShardStoppedAsync(RebuildTarget target, long rebuilt, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + CatchUpWithin;
-        while (await PositionAsync(target.Live, ct) < rebuilt)
+        var runtime = services.GetRequiredService<IWolverineRuntime>();
+        var family = services.GetServices<IAgentFamily>().OfType<EventSubscriptionAgentFamily>().Single();
+        var agent = await family.FindAgentUriAsync(target.Live.Identity, null, ct);
+        var local = agent is not null && runtime.Agents.AllRunningAgentUris().Contains(agent);
+        if (local)
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The live {target.Projection} did not reach the rebuilt one's position {rebuilt} within {CatchUpWithin.TotalSeconds:0} s.");
-            }
+            await runtime.Agents.StopLocallyAsync(agent!);
+        }
 
-            await Task.Delay(100, ct);
+        try
+        {
+            for (var attempt = 1; !await SwitchAsync(target, rebuilt, ct); attempt++)
+            {
+                if (attempt == SwitchAttempts)
+                {
+                    throw new TimeoutException($"{target.Projection} was rebuilt but could not take the live read model's place in {SwitchAttempts} attempts.");
+                }
+            }
+        }
+        finally
+        {
+            if (local)
+            {
+                await runtime.Agents.StartLocallyAsync(agent!);
+            }
         }
     }
 
@@ -93,10 +117,17 @@ public sealed class ProjectionRebuilder(IDocumentStore store, BesideStore beside
     /// Locks the live table against writes (reads go on, and see the old documents until the commit) and the live
     /// shard's progress row, so the live position stays put; recomputes into the table beside the documents of the
     /// streams with events between the rebuild's end and that position; then puts the rebuilt documents in the live
-    /// table. False when a lock could not be had in time: then try again.
+    /// table. A live shard still behind the rebuilt position (stalled, stopped, never started) is moved up to it, since
+    /// the rebuilt documents hold every event to there. False when a lock could not be had in time: then try again.
     /// </summary>
     private async Task<bool> SwitchAsync(RebuildTarget target, long rebuilt, CancellationToken ct)
     {
+        var deadline = DateTime.UtcNow + CatchUpWithin;
+        while (await PositionAsync(target.Live, ct) < rebuilt && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, ct);
+        }
+
         var schema = ((StoreOptions)store.Options).Events.DatabaseSchemaName;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
@@ -106,13 +137,26 @@ public sealed class ProjectionRebuilder(IDocumentStore store, BesideStore beside
             await ExecuteAsync(connection, "set local lock_timeout = '5s'", ct);
             await ExecuteAsync(connection, $"lock table {target.LiveTable} in exclusive mode", ct);
             var live = await ScalarAsync(connection, $"select last_seq_id from {schema}.mt_event_progression where name = @name for update", target.Live.Identity, ct);
-            var moved = await StreamsMovedAsync(connection, schema, rebuilt, live, ct);
+            var moved = live > rebuilt ? await StreamsMovedAsync(connection, schema, rebuilt, live, ct) : [];
             var catchUp = (IDocumentCatchUp)Activator.CreateInstance(typeof(DocumentCatchUp<>).MakeGenericType(target.ReadModel))!;
             await catchUp.WriteAsync(store, beside.Store, transaction, moved, ct);
 
             var columns = await ColumnsAsync(connection, target.LiveTable, ct);
             await ExecuteAsync(connection, $"delete from {target.LiveTable}", ct);
             await ExecuteAsync(connection, $"insert into {target.LiveTable} ({columns}) select {columns} from {target.BesideTable}", ct);
+            if (live < rebuilt)
+            {
+                await using var ahead = new NpgsqlCommand(
+                    $"""
+                    insert into {schema}.mt_event_progression (name, last_seq_id, last_updated) values (@name, @seq, transaction_timestamp())
+                    on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated
+                    """,
+                    connection);
+                ahead.Parameters.AddWithValue("name", target.Live.Identity);
+                ahead.Parameters.AddWithValue("seq", rebuilt);
+                await ahead.ExecuteNonQueryAsync(ct);
+            }
+
             // Done with beside until the next rebuild, which fills it afresh; its progress row would only look like a stalled shard.
             await ExecuteAsync(connection, $"delete from {target.BesideTable}", ct);
             await using (var progress = new NpgsqlCommand($"delete from {schema}.mt_event_progression where name = @name", connection))
@@ -153,6 +197,14 @@ public sealed class ProjectionRebuilder(IDocumentStore store, BesideStore beside
         }
 
         return moved;
+    }
+
+    /// <summary>Takes or lets go of the session lock that keys one projection's rebuild.</summary>
+    private static async Task AdvisoryLockAsync(NpgsqlConnection connection, string function, RebuildTarget target, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select {function}(hashtext('shop rebuild ' || @name))", connection);
+        command.Parameters.AddWithValue("name", target.LiveTable);
+        await command.ExecuteScalarAsync(ct);
     }
 
     private async Task<long> PositionAsync(ShardName shard, CancellationToken ct) =>

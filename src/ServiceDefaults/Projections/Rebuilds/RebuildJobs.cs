@@ -120,10 +120,13 @@ public sealed class RebuildJobs(IDocumentStore store, ProjectionRebuilder rebuil
     private async Task RunAsync(ProjectionRebuild job, CancellationToken ct)
     {
         log.LogInformation("Rebuilding {Projection} ({Events} events) for rebuild {Id}", job.Projection, job.EventsTotal, job.Id);
+        // A rebuild whose progress can no longer be reported is stopped too: it must not switch after being called failed.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var rebuild = Task.CompletedTask;
         try
         {
             var target = rebuilder.TargetOf(job.Projection);
-            var rebuild = rebuilder.RebuildAsync(target, ct);
+            rebuild = rebuilder.RebuildAsync(target, running.Token);
             while (await Task.WhenAny(rebuild, Task.Delay(ReportEvery, ct)) != rebuild)
             {
                 job = await ReportAsync(job with { EventsDone = await rebuilder.EventsDoneAsync(target, job.EventsTotal, ct) }, ct);
@@ -135,6 +138,9 @@ public sealed class RebuildJobs(IDocumentStore store, ProjectionRebuilder rebuil
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            await running.CancelAsync();
+            // Waits for the rebuild to have stopped, whatever its own outcome; the failure reported is the first one.
+            await Task.WhenAny(rebuild);
             log.LogError(e, "Rebuild {Id} of {Projection} failed", job.Id, job.Projection);
             await ReportAsync(job with { State = RebuildState.Failed, FinishedAt = clock.GetUtcNow(), Error = $"{e.GetType().Name}: {e.Message}" }, ct);
         }
