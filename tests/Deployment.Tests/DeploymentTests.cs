@@ -5,7 +5,7 @@ namespace Shop.Deployment.Tests;
 /// <summary>The deployment files, checked offline with the standard tools.</summary>
 public class DeploymentTests
 {
-    private static readonly string Root = FindRoot();
+    internal static readonly string Root = FindRoot();
 
     [Fact]
     public async Task the_kubernetes_manifests_render_and_every_deployment_has_probes_and_resources()
