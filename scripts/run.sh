@@ -2,7 +2,9 @@
 # Starts the whole shop on this machine and keeps it running until Ctrl-C:
 # PostgreSQL and RabbitMQ, a trace viewer, the six services (each supervised: restarted with
 # back-off when it dies), and demo data created through the public API.
-#   run.sh start    build, start, wait for readiness, create demo data, supervise
+#   run.sh start [--replicas N]
+#                   build, start, wait for readiness, create demo data, supervise; with N replicas of
+#                   every service, the second on its usual port + 100, the third + 200 (also SHOP_REPLICAS)
 #   run.sh stop     stop what a running start started (services, trace viewer, infrastructure)
 #   run.sh pause <Service> / run.sh resume <Service>
 #                   stop one service without its supervisor restarting it (e.g. for a command-line
@@ -33,8 +35,21 @@ customer_email="demo@shop.local"
 customer_password="${SHOP_DEMO_PASSWORD:-demo passphrase 1}"
 # name:port, in start order (Identity first: the others validate its tokens)
 services=(Identity:3001 Inventory:3003 Payments:3004 Ordering:3002 Notifications:3005 Gateway:3000)
+replicas="${SHOP_REPLICAS:-1}"
 
 log() { printf '[shop] %s\n' "$*" >&2; }
+
+# Every process to run, as name:port:id: replica k of a service listens on its port + 100 * (k - 1);
+# the first is called by the service's name, the others name-k (their logs and pid files too).
+instances() {
+  local entry name port k
+  for entry in "${services[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    for ((k = 1; k <= replicas; k++)); do
+      printf '%s:%s:%s\n' "$name" $((port + 100 * (k - 1))) "$([ "$k" = 1 ] && echo "$name" || echo "$name-$k")"
+    done
+  done
+}
 die() { printf '[shop] error: %s\n' "$*" >&2; exit 1; }
 
 service_env() {
@@ -46,6 +61,16 @@ service_env() {
   if [ "${SHOP_TRACE_VIEWER:-}" != off ]; then
     export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4317}"
   fi
+  # The gateway finds every replica of a service through .NET service discovery (Services:<name>:http:<i>).
+  local name port i k
+  for entry in "${services[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    [ "$name" != Gateway ] || continue
+    for ((k = 1; k <= replicas; k++)); do
+      i=$((k - 1))
+      export "Services__${name,,}__http__$i=http://127.0.0.1:$((port + 100 * i))"
+    done
+  done
 }
 
 # Each service runs as its own PostgreSQL app role (see scripts/infra.sh), which cannot change its
@@ -82,24 +107,24 @@ apply_schemas() {
   "$root/scripts/infra.sh" roles
 }
 
-# Runs one service forever: when it exits (crash, kill -9), it is started again after a back-off
-# that doubles up to 30 s, and resets once the service has stayed up for a minute.
-supervise() {
-  local name=$1 dll="$root/src/$1/bin/$configuration/net10.0/Shop.$1.dll" backoff=1
+# Runs one process of a service forever: when it exits (crash, kill -9), it is started again after a
+# back-off that doubles up to 30 s, and resets once the process has stayed up for a minute.
+supervise() { # supervise <Service> <port> <id>
+  local name=$1 port=$2 id=$3 dll="$root/src/$1/bin/$configuration/net10.0/Shop.$1.dll" backoff=1
   as_service "$name"
   while [ ! -f "$run/stopping" ]; do
     local started=$SECONDS
-    ( cd "$(dirname "$dll")" && exec dotnet "$dll" ) >>"$logs/$name.log" 2>&1 &
-    echo $! >"$run/$name.pid"
+    ( cd "$(dirname "$dll")" && Urls="http://127.0.0.1:$port" exec dotnet "$dll" ) >>"$logs/$id.log" 2>&1 &
+    echo $! >"$run/$id.pid"
     local code=0
     wait $! || code=$?
     [ ! -f "$run/stopping" ] || break
-    if [ -f "$run/$name.paused" ]; then
-      printf '%s %s paused\n' "$(date -u +%FT%TZ)" "$name" >>"$logs/supervisor.log"
-      while [ -f "$run/$name.paused" ] && [ ! -f "$run/stopping" ]; do sleep 0.5; done
+    if [ -f "$run/$id.paused" ]; then
+      printf '%s %s paused\n' "$(date -u +%FT%TZ)" "$id" >>"$logs/supervisor.log"
+      while [ -f "$run/$id.paused" ] && [ ! -f "$run/stopping" ]; do sleep 0.5; done
       continue
     fi
-    printf '%s %s exited with code %s; restarting in %ss\n' "$(date -u +%FT%TZ)" "$name" "$code" "$backoff" | tee -a "$logs/supervisor.log" >&2
+    printf '%s %s exited with code %s; restarting in %ss\n' "$(date -u +%FT%TZ)" "$id" "$code" "$backoff" | tee -a "$logs/supervisor.log" >&2
     sleep "$backoff"
     if [ $((SECONDS - started)) -gt 60 ]; then backoff=1; else backoff=$((backoff * 2 > 30 ? 30 : backoff * 2)); fi
   done
@@ -206,19 +231,21 @@ start() {
   service_env
   apply_schemas
   [ "${SHOP_TRACE_VIEWER:-}" = off ] || start_trace_viewer
-  for entry in "${services[@]}"; do
-    supervise "${entry%%:*}" &
-    echo $! >"$run/${entry%%:*}-supervisor.pid"
-  done
-  for entry in "${services[@]}"; do
-    wait_ready "${entry%%:*}" "${entry##*:}"
-    log "${entry%%:*} ready on port ${entry##*:}"
-  done
+  local name port id
+  while IFS=: read -r name port id; do
+    supervise "$name" "$port" "$id" &
+    echo $! >"$run/$id-supervisor.pid"
+  done < <(instances)
+  while IFS=: read -r name port id; do
+    wait_ready "$id" "$port"
+    log "$id ready on port $port"
+  done < <(instances)
   demo_data
   cat <<INFO
 
-Shop is running.
+Shop is running$([ "$replicas" = 1 ] || echo ", $replicas replicas of every service").
   gateway        $gateway   (API under /api)
+$(instances | while IFS=: read -r name port id; do printf '  %-16s http://127.0.0.1:%s\n' "$id" "$port"; done)
   trace viewer   http://127.0.0.1:$dashboard_port
   RabbitMQ UI    http://127.0.0.1:15672   (shop / shop)
   logs           $logs
@@ -248,15 +275,21 @@ service_named() {
 }
 
 status() {
-  local entry name port pid ready restarts
-  printf '%-14s %-6s %-8s %-6s %s\n' service port pid ready restarts
-  for entry in "${services[@]}"; do
-    name=${entry%%:*} port=${entry##*:} pid=- ready=no
-    if [ -f "$run/$name.pid" ] && kill -0 "$(cat "$run/$name.pid")" 2>/dev/null; then pid=$(cat "$run/$name.pid"); fi
-    if curl -sf -m 2 "http://127.0.0.1:$port/health/ready" >/dev/null; then ready=yes; fi
-    restarts=$(grep -c " $name exited" "$logs/supervisor.log" 2>/dev/null || true)
-    printf '%-14s %-6s %-8s %-6s %s\n' "$name" "$port" "$pid" "$ready" "${restarts:-0}"
+  local name port id pid ready restarts
+  # The replicas a running start runs (its pid files), at least one of each service.
+  local k
+  replicas=1
+  for k in 2 3 4 5 6 7 8 9; do
+    if [ -f "$run/Gateway-$k.pid" ]; then replicas=$k; fi
   done
+  printf '%-16s %-6s %-8s %-6s %s\n' service port pid ready restarts
+  while IFS=: read -r name port id; do
+    pid=- ready=no
+    if [ -f "$run/$id.pid" ] && kill -0 "$(cat "$run/$id.pid")" 2>/dev/null; then pid=$(cat "$run/$id.pid"); fi
+    if curl -sf -m 2 "http://127.0.0.1:$port/health/ready" >/dev/null; then ready=yes; fi
+    restarts=$(grep -c " $id exited" "$logs/supervisor.log" 2>/dev/null || true)
+    printf '%-16s %-6s %-8s %-6s %s\n' "$id" "$port" "$pid" "$ready" "${restarts:-0}"
+  done < <(instances)
   "$root/scripts/infra.sh" status
 }
 
@@ -307,7 +340,12 @@ audit_verify() {
 }
 
 case "${1:-start}" in
-  start) start ;;
+  start)
+    if [ "${2:-}" = --replicas ]; then
+      replicas=${3:?--replicas needs a number}
+    fi
+    [[ "$replicas" =~ ^[1-9]$ ]] || die "--replicas takes 1 to 9, not '$replicas'"
+    start ;;
   stop) stop ;;
   pause) pause "${2:-}" ;;
   resume) resume "${2:-}" ;;
