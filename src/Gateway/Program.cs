@@ -32,7 +32,13 @@ app.MapShopCorrelations();
 app.MapEveryServiceViews();
 app.MapApiReference();
 app.MapConsole();
-app.MapReverseProxy(proxy => proxy.UseServiceUnavailableProblems());
+app.MapReverseProxy(proxy =>
+{
+    proxy.UseServiceUnavailableProblems();
+    proxy.UseOtherReplicaWhenRefused();
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+});
 await app.RunAsync();
 
 public partial class Program;

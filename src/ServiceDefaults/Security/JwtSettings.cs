@@ -24,7 +24,7 @@ public sealed record JwtSettings(string Authority, string Issuer, string Audienc
         var section = configuration.GetSection("Jwt");
         var development = environment.IsDevelopment();
         return new JwtSettings(
-            Authority: section["Authority"] ?? (development ? "http://127.0.0.1:3001" :
+            Authority: section["Authority"] ?? (development ? DevelopmentAuthority(configuration) :
                 throw new InvalidOperationException("Jwt__Authority must be set outside Development.")),
             Issuer: section["Issuer"] ?? "shop-identity",
             Audience: section["Audience"] ?? "shop",
@@ -35,4 +35,8 @@ public sealed record JwtSettings(string Authority, string Issuer, string Audienc
             KeysRefreshInterval = TimeSpan.FromSeconds(section.GetValue("KeysRefreshSeconds", 60)),
         };
     }
+
+    /// <summary>Identity's replicas through service discovery when they are listed (<c>Services:identity:http:*</c>), else its usual port.</summary>
+    private static string DevelopmentAuthority(IConfiguration configuration) =>
+        configuration.GetSection("Services:identity:http").Exists() ? "http://identity" : "http://127.0.0.1:3001";
 }

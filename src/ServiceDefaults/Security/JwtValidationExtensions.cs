@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Shop.ServiceDefaults.Downstream;
 
 namespace Shop.ServiceDefaults.Security;
 
@@ -24,11 +25,12 @@ public static class JwtValidationExtensions
         builder.Services.AddSingleton(jwt);
 
         // Identity replaces this with its own key ring; other services fetch the published keys.
-        builder.Services.AddHttpClient(PublishedSigningKeys.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
+        // Both clients reach Identity's replicas through service discovery when the authority names them.
+        builder.Services.AddHttpClient(PublishedSigningKeys.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5)).AddReplicaFailover();
         builder.Services.TryAddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, PublishedSigningKeys>();
 
         builder.Services.AddMemoryCache();
-        builder.Services.AddHttpClient<IAccountStatus, IdentityAccountStatus>(c => c.Timeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddHttpClient<IAccountStatus, IdentityAccountStatus>(c => c.Timeout = TimeSpan.FromSeconds(2)).AddReplicaFailover();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IConfigurationManager<OpenIdConnectConfiguration>>((o, keys) =>
