@@ -15,6 +15,13 @@ var shop = new ShopProcesses(options.Root, options.Data);
 var clock = Stopwatch.StartNew();
 var machine = await MachineInfo.DescribeAsync(options.Postgres, options.Quick);
 Console.WriteLine($"Benchmarking on {machine}{(options.Quick ? " (quick)" : "")}");
+if (options.Replicas > 1)
+{
+    Console.WriteLine($"orders through the gateway, {options.Replicas} replicas of every service");
+    var replicated = await new OrderLoad(sizes, shop, options.Postgres).RunAsync();
+    await Report.AddReplicatedAsync(options.Output, Path.Combine(options.Root, "bench", "FINDINGS.md"), new ReplicatedOrders(options.Replicas, replicated));
+    return;
+}
 
 Console.WriteLine("cold start");
 var coldStarts = await new ColdStart(sizes, shop).RunAsync();

@@ -15,12 +15,16 @@ public sealed record BenchResults(
     IReadOnlyList<AppendRate> Appends,
     OrderResults Orders,
     IReadOnlyList<ReadRate> Reads,
-    RebuildResults Rebuild)
+    RebuildResults Rebuild,
+    ReplicatedOrders? Replicated = null)
 {
     /// <summary>Orders/s the database alone could carry: pgbench's commits/s over the shop's commits per order.</summary>
     [JsonIgnore]
     public double DatabaseCeilingOrdersPerSecond => Database.PgbenchTps / Orders.Database.CommitsPerOrder;
 }
+
+/// <summary>The order load run again with several processes of every service (<c>./shop bench --replicas N</c>).</summary>
+public sealed record ReplicatedOrders(int Replicas, OrderResults Orders);
 
 /// <summary>Writes results.json, the two plots and report.md, and prints the headline table.</summary>
 public static class Report
@@ -40,6 +44,19 @@ public static class Report
             ?? throw new InvalidOperationException($"no results in {directory}");
         await json.DisposeAsync();
         await WriteAsync(results, directory, findingsFile);
+    }
+
+    /// <summary>Adds the order load with replicas to the run whose results.json is in the directory, and writes the report again.</summary>
+    public static async Task AddReplicatedAsync(string directory, string findingsFile, ReplicatedOrders replicated)
+    {
+        BenchResults results;
+        await using (var json = File.OpenRead(Path.Combine(directory, "results.json")))
+        {
+            results = await JsonSerializer.DeserializeAsync<BenchResults>(json, Json)
+                ?? throw new InvalidOperationException($"no results in {directory}");
+        }
+
+        await WriteAsync(results with { Replicated = replicated }, directory, findingsFile);
     }
 
     public static async Task WriteAsync(BenchResults results, string directory, string findingsFile)
@@ -179,6 +196,11 @@ public static class Report
         md.AppendLine("CPU per confirmed order during the saturated steps (user + system time from `/proc`; PostgreSQL is the whole server, every `postgres` process and those that ended, whatever database it served; RabbitMQ the `beam.smp` process):");
         md.AppendLine();
         Table(md, ["process", "CPU ms per order"], o.CpuPerOrder.Select(cpu => new[] { cpu.Process, F(cpu.MillisecondsPerOrder, "F1") }));
+        if (r.Replicated is { } replicated)
+        {
+            Replicas(md, r, replicated);
+        }
+
         md.AppendLine("## Event appends");
         md.AppendLine();
         md.AppendLine("One writer, each way for the same time, into the benchmark's database. Marten is configured as the services configure it (metadata columns, System.Text.Json); the raw writer puts the same rows into a copy of Marten's `mt_events` table (same columns and indexes, no foreign key). Marten also keeps each stream's row (its version); the raw writer does not.");
@@ -228,6 +250,30 @@ public static class Report
         md.AppendLine();
         md.AppendLine("Raw numbers: [results.json](results.json).");
         return md.ToString();
+    }
+
+    /// <summary>The same order load with one process of every service and with several, side by side.</summary>
+    private static void Replicas(StringBuilder md, BenchResults r, ReplicatedOrders replicated)
+    {
+        var (one, more) = (r.Orders, replicated.Orders);
+        static double Cpu(OrderResults o) => o.CpuPerOrder.Where(c => c.Process != ShopProcesses.LoadGenerator).Sum(c => c.MillisecondsPerOrder);
+        md.AppendLine(CultureInfo.InvariantCulture, $"## One process of every service, and {replicated.Replicas}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"The order load above, run again right after it with {replicated.Replicas} processes of every service (`./shop start --replicas {replicated.Replicas}`: the gateway balances over the services' replicas, agents are spread over them). The load enters through the first gateway. On this machine's cores the interest is what the extra processes cost, not a speed-up.");
+        md.AppendLine();
+        Table(md, ["measure", "1 replica", $"{replicated.Replicas} replicas"],
+        [
+            ["confirmed orders/s at saturation", F(one.SaturationOrdersPerSecond, "F1"), F(more.SaturationOrdersPerSecond, "F1")],
+            ["CPU per confirmed order, the shop's processes (ms)", F(Cpu(one), "F1"), F(Cpu(more), "F1")],
+            ["commits per confirmed order", F(one.Database.CommitsPerOrder, "F1"), F(more.Database.CommitsPerOrder, "F1")],
+            ["WAL flushes per confirmed order", F(one.Database.WalFlushesPerOrder, "F1"), F(more.Database.WalFlushesPerOrder, "F1")],
+            ["orders/s offered at 70 %", F(one.TargetOrdersPerSecond, "F1"), F(more.TargetOrdersPerSecond, "F1")],
+            ["checkout → Confirmed p50 at 70 % (ms)", F(one.CheckoutToConfirmed.P50, "F0"), F(more.CheckoutToConfirmed.P50, "F0")],
+            ["checkout → Confirmed p99 at 70 % (ms)", F(one.CheckoutToConfirmed.P99, "F0"), F(more.CheckoutToConfirmed.P99, "F0")],
+            ["projection lag p99 at 70 % (ms)", F(one.ProjectionLag.P99, "F0"), F(more.ProjectionLag.P99, "F0")],
+            ["failed or not confirmed in 60 s", F(one.Failed, "F0"), F(more.Failed, "F0")],
+            ["peak resident memory, all services (MiB)", MiB(one.PeakResidentKiB.Values.Sum()), MiB(more.PeakResidentKiB.Values.Sum())],
+        ]);
     }
 
     /// <summary>The append rate of a writer; 0 events per transaction means the batched one.</summary>

@@ -12,10 +12,16 @@ public sealed class ShopProcesses(string root, string data)
     public int PidOf(string service) =>
         int.Parse(File.ReadAllText(Path.Combine(data, "run", $"{service}.pid")).Trim(), CultureInfo.InvariantCulture);
 
-    /// <summary>CPU ticks so far of each service, of PostgreSQL, of RabbitMQ, of this load generator and of the whole machine.</summary>
+    /// <summary>Every replica of a service: Ordering, and Ordering-2, Ordering-3… when the shop runs several.</summary>
+    public IEnumerable<int> PidsOf(string service) =>
+        Directory.GetFiles(Path.Combine(data, "run"), $"{service}*.pid")
+            .Where(file => Path.GetFileNameWithoutExtension(file) is var id && (id == service || id.StartsWith($"{service}-", StringComparison.Ordinal)))
+            .Select(file => int.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture));
+
+    /// <summary>CPU ticks so far of each service (all its replicas), of PostgreSQL, of RabbitMQ, of this load generator and of the whole machine.</summary>
     public Dictionary<string, long> CpuTicks()
     {
-        var ticks = Sizes.Services.ToDictionary(s => s, s => Procfs.CpuTicks(PidOf(s)));
+        var ticks = Sizes.Services.ToDictionary(s => s, s => PidsOf(s).Sum(Procfs.CpuTicks));
         ticks["PostgreSQL"] = Procfs.Named("postgres").Sum(Procfs.CpuTicks);
         ticks["RabbitMQ"] = Procfs.Named("beam.smp").Sum(Procfs.CpuTicks);
         ticks[LoadGenerator] = Procfs.CpuTicks(Environment.ProcessId);
@@ -23,7 +29,7 @@ public sealed class ShopProcesses(string root, string data)
         return ticks;
     }
 
-    public Dictionary<string, long> ResidentKiB() => Sizes.Services.ToDictionary(s => s, s => Procfs.ResidentKiB(PidOf(s)));
+    public Dictionary<string, long> ResidentKiB() => Sizes.Services.ToDictionary(s => s, s => PidsOf(s).Sum(Procfs.ResidentKiB));
 
     /// <summary>Runs scripts/run.sh with the given arguments and waits for it.</summary>
     public Task RunScriptAsync(params string[] arguments) => Commands.CheckedAsync(Path.Combine(root, "scripts", "run.sh"), arguments);

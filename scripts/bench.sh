@@ -4,6 +4,7 @@
 # (PostgreSQL and RabbitMQ stay up).
 #   bench.sh           the full run (under 10 minutes)
 #   bench.sh --quick   every measurement at a tiny size, to check that the benchmark works
+#   bench.sh [--quick] --replicas 2   then the order load again with two processes of every service
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,11 +37,14 @@ fi
 
 # A fresh database and virtual host each run: the numbers do not depend on what earlier runs or
 # the tests left behind, and the tests' database does not grow.
-PGPASSWORD="$pg_password" psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qc \
-  "drop database if exists $database with (force)" -c "create database $database" >/dev/null
-rabbit_api="http://127.0.0.1:$rabbit_mgmt_port/api/vhosts/$vhost"
-curl -sf -o /dev/null -u "$rabbit_user:$rabbit_password" -X DELETE "$rabbit_api" || true
-curl -sf -o /dev/null -u "$rabbit_user:$rabbit_password" -X PUT "$rabbit_api" || die "could not create RabbitMQ virtual host $vhost"
+fresh_database() {
+  PGPASSWORD="$pg_password" psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qc \
+    "drop database if exists $database with (force)" -c "create database $database" >/dev/null
+  local rabbit_api="http://127.0.0.1:$rabbit_mgmt_port/api/vhosts/$vhost"
+  curl -sf -o /dev/null -u "$rabbit_user:$rabbit_password" -X DELETE "$rabbit_api" || true
+  curl -sf -o /dev/null -u "$rabbit_user:$rabbit_password" -X PUT "$rabbit_api" || die "could not create RabbitMQ virtual host $vhost"
+}
+fresh_database
 
 log "building (Release)"
 mkdir -p "$logs"
@@ -53,17 +57,39 @@ export RateLimits__PerMinute=10000000 RateLimits__TokenPerMinute=10000000 RateLi
 # The trace viewer would share the two cores with what is measured.
 export SHOP_TRACE_VIEWER=off SHOP_SKIP_BUILD=1 SHOP_KEEP_INFRA=1
 
-rm -f "$logs/bench-shop.log"
-"$root/scripts/run.sh" start >"$logs/bench-shop.log" 2>&1 &
-shop_pid=$!
-trap '"$root/scripts/run.sh" stop >/dev/null 2>&1 || true; wait "$shop_pid" 2>/dev/null || true' EXIT
-deadline=$((SECONDS + 300))
-until grep -q "Shop is running" "$logs/bench-shop.log" 2>/dev/null; do
-  kill -0 "$shop_pid" 2>/dev/null || die "the shop did not start; see $logs/bench-shop.log"
-  [ "$SECONDS" -lt "$deadline" ] || die "the shop did not start in time; see $logs/bench-shop.log"
-  sleep 1
+# --replicas N: after the whole run, the order load again with N processes of every service, beside it in the report.
+replicas=1 args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --replicas ]; then replicas=${2:?--replicas needs a number}; shift; else args+=("$1"); fi
+  shift
 done
-log "shop running"
 
-dotnet "$root/bench/bin/Release/net10.0/Shop.Bench.dll" --root "$root" --data "$data" \
-  --postgres "$ConnectionStrings__Postgres" --pg-bin "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)" "$@"
+shop_pid=""
+trap '"$root/scripts/run.sh" stop >/dev/null 2>&1 || true; [ -z "$shop_pid" ] || wait "$shop_pid" 2>/dev/null || true' EXIT
+start_shop() { # start_shop <replicas>
+  rm -f "$logs/bench-shop.log"
+  SHOP_REPLICAS=$1 "$root/scripts/run.sh" start >"$logs/bench-shop.log" 2>&1 &
+  shop_pid=$!
+  local deadline=$((SECONDS + 300))
+  until grep -q "Shop is running" "$logs/bench-shop.log" 2>/dev/null; do
+    kill -0 "$shop_pid" 2>/dev/null || die "the shop did not start; see $logs/bench-shop.log"
+    [ "$SECONDS" -lt "$deadline" ] || die "the shop did not start in time; see $logs/bench-shop.log"
+    sleep 1
+  done
+  log "shop running ($1 replica(s) of every service)"
+}
+
+bench() {
+  dotnet "$root/bench/bin/Release/net10.0/Shop.Bench.dll" --root "$root" --data "$data" \
+    --postgres "$ConnectionStrings__Postgres" --pg-bin "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)" "$@"
+}
+
+start_shop 1
+bench ${args[@]+"${args[@]}"}
+if [ "$replicas" -gt 1 ]; then
+  "$root/scripts/run.sh" stop >/dev/null 2>&1 || true
+  wait "$shop_pid" 2>/dev/null || true
+  fresh_database
+  start_shop "$replicas"
+  bench ${args[@]+"${args[@]}"} --replicas "$replicas"
+fi

@@ -2,12 +2,17 @@
 # Fault runs: the whole shop under a bounded workload through the gateway, one fault injected at a
 # random moment and healed, then the invariant checker (tools/Faults) on everything the services
 # stored and every request and answer recorded.
-#   faults.sh [--quick] [fault...]   run the given faults (default: all; --quick: a service kill,
-#                                    a broker kill and a database crash, with a smaller workload)
+#   faults.sh [--quick] [--replicas N] [fault...]
+#                                    run the given faults (default: all; --quick: a service kill,
+#                                    a broker kill and a database crash, with a smaller workload);
+#                                    with N replicas of every service, the replica faults (--quick: one
+#                                    replica kill and one rolling restart), then the audit trail verified
 #   faults.sh inject|heal <fault>    what the harness calls at the random moment, and after the hold
 # Faults: kill-<Service> (Identity, Inventory, Payments, Ordering, Notifications, Gateway),
 # kill-rabbitmq, close-connections, restart-postgres, terminate-sessions, pause-payments,
-# partition-<Service>.
+# partition-<Service>. With replicas, a replica is named as run.sh names it (Ordering-2 is Ordering's
+# second): kill-<replica>, partition-<replica>, kill-agents-<Service> (whichever replica runs the most
+# agents of the service, chosen by the harness) and rolling-<Service> (every replica restarted in turn).
 # The runs use PostgreSQL and RabbitMQ instances of their own (other ports, data made afresh under
 # .local/faults), because they kill and restart them; the services use ports 3000-3005 as usual.
 # Results: .local/faults/results/ (a report and the request log per fault, and results.md).
@@ -30,13 +35,19 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || t
 all_faults=(kill-Identity kill-Inventory kill-Payments kill-Ordering kill-Notifications kill-Gateway
   kill-rabbitmq close-connections restart-postgres terminate-sessions pause-payments partition-Ordering)
 quick_faults=(kill-Ordering kill-rabbitmq restart-postgres)
+replica_faults=(kill-Identity-2 kill-Inventory-2 kill-Payments-2 kill-Notifications-2 kill-Gateway-2 kill-Ordering-2
+  kill-agents-Ordering kill-agents-Inventory partition-Ordering-2 rolling-Ordering)
+quick_replica_faults=(kill-agents-Ordering rolling-Inventory)
 
 log() { printf '[faults] %s\n' "$*" >&2; }
 die() { printf '[faults] error: %s\n' "$*" >&2; exit 1; }
 
-port_of() {
-  case $1 in Gateway) echo 3000 ;; Identity) echo 3001 ;; Ordering) echo 3002 ;; Inventory) echo 3003 ;;
-    Payments) echo 3004 ;; Notifications) echo 3005 ;; *) die "unknown service $1" ;; esac
+port_of() { # port_of <Service> or <Service>-<k>: replica k listens on the service's port + 100 * (k - 1)
+  local k=1 base
+  [[ "$1" != *-* ]] || k=${1##*-}
+  case ${1%%-*} in Gateway) base=3000 ;; Identity) base=3001 ;; Ordering) base=3002 ;; Inventory) base=3003 ;;
+    Payments) base=3004 ;; Notifications) base=3005 ;; *) die "unknown service $1" ;; esac
+  echo $((base + 100 * (k - 1)))
 }
 
 wait_ready() { # wait_ready <Service>: the supervisor has restarted it and it answers ready
@@ -92,6 +103,7 @@ inject() {
         "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = 'shop' and pid <> pg_backend_pid()" >/dev/null ;;
     pause-payments) kill -STOP "$(pid_of Payments)" ;;
     partition-*) partition "${1#partition-}" ;;
+    rolling-*) "$root/scripts/run.sh" restart "${1#rolling-}" >/dev/null ;;
     *) die "unknown fault $1" ;;
   esac
   log "injected $1"
@@ -101,7 +113,7 @@ heal() {
   case $1 in
     kill-rabbitmq | restart-postgres) "$root/scripts/infra.sh" up 2>/dev/null ;;
     kill-*) wait_ready "${1#kill-}" ;;
-    close-connections | terminate-sessions) ;;
+    close-connections | terminate-sessions | rolling-*) ;;
     pause-payments) kill -CONT "$(pid_of Payments)" ;;
     partition-*) unpartition ;;
   esac
@@ -144,16 +156,21 @@ PY
 }
 
 main() {
-  local checkouts=120 seconds=40 faults=() quick=""
+  local checkouts=120 seconds=40 faults=() quick="" replicas=1
   while [ $# -gt 0 ]; do
     case $1 in
       --quick) checkouts=40 seconds=20 quick=1 ;;
+      --replicas) replicas=${2:?--replicas needs a number}; shift ;;
       *) faults+=("$1") ;;
     esac
     shift
   done
+  export SHOP_REPLICAS="$replicas"
   if [ ${#faults[@]} -eq 0 ]; then
-    if [ -n "$quick" ]; then faults=("${quick_faults[@]}"); else faults=("${all_faults[@]}"); fi
+    if [ "$replicas" -gt 1 ] && [ -n "$quick" ]; then faults=("${quick_replica_faults[@]}")
+    elif [ "$replicas" -gt 1 ]; then faults=("${replica_faults[@]}")
+    elif [ -n "$quick" ]; then faults=("${quick_faults[@]}")
+    else faults=("${all_faults[@]}"); fi
   fi
   # The broker partition drops packets with nftables.
   if [[ " ${faults[*]} " == *" partition-"* ]] && ! command -v nft >/dev/null; then
@@ -167,12 +184,21 @@ main() {
   for fault in "${faults[@]}"; do
     log "running $fault ($checkouts checkouts over ${seconds}s)"
     if ! dotnet "$tool" run --fault "$fault" --checkouts "$checkouts" --seconds "$seconds" --hold "$(hold_of "$fault")" \
-      --out "$results" >"$results/$fault.out" 2>&1; then
+      --replicas "$replicas" --out "$results" >"$results/$fault.out" 2>&1; then
       failed=1
       log "$fault: violations or failure; see $results/$fault.out"
     fi
     [ ! -f "$results/$fault.report.json" ] || row "$results/$fault.report.json" >>"$results/results.md"
   done
+  # Every replica signs checkpoints under one lock with the same keys: the trail must verify after replicas were killed.
+  if [ "$replicas" -gt 1 ]; then
+    if "$root/scripts/run.sh" audit-verify >"$results/audit-verify.out" 2>&1; then
+      log "audit trail verified"
+    else
+      failed=1
+      log "the audit trail does not verify; see $results/audit-verify.out"
+    fi
+  fi
   cat "$results/results.md"
   return $failed
 }

@@ -8,7 +8,9 @@
 #   run.sh stop     stop what a running start started (services, trace viewer, infrastructure)
 #   run.sh pause <Service> / run.sh resume <Service>
 #                   stop one service without its supervisor restarting it (e.g. for a command-line
-#                   projection rebuild), then let the supervisor start it again
+#                   projection rebuild), then let the supervisor start it again (a replica by its name: Ordering-2)
+#   run.sh restart <Service>
+#                   a rolling restart: each replica of the service stopped and started again in turn
 #   run.sh audit-verify
 #                   verify every service's event chain and signed checkpoints; non-zero if any fails
 #   run.sh status   every service (port, pid, ready, restarts) and the infrastructure
@@ -61,7 +63,10 @@ service_env() {
   if [ "${SHOP_TRACE_VIEWER:-}" != off ]; then
     export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4317}"
   fi
-  # The gateway finds every replica of a service through .NET service discovery (Services:<name>:http:<i>).
+  # Each gateway replica grants its share of the shop's rate limits.
+  export RateLimits__GatewayReplicas="$replicas"
+  # The gateway, and services calling each other, find every replica of a service through .NET service
+  # discovery (Services:<name>:http:<i>).
   local name port i k
   for entry in "${services[@]}"; do
     name=${entry%%:*} port=${entry##*:}
@@ -191,12 +196,25 @@ pause() {
 }
 
 resume() {
-  local name=${1:?which service?}
+  local name=${1:?which service?} port="" service instance_port id
+  running_replicas
   rm -f "$run/$name.paused"
-  local port
-  for entry in "${services[@]}"; do [ "${entry%%:*}" = "$name" ] && port=${entry##*:}; done
+  while IFS=: read -r service instance_port id; do [ "$id" != "$name" ] || port=$instance_port; done < <(instances)
   wait_ready "$name" "${port:?unknown service $name}"
   log "$name resumed"
+}
+
+# A rolling restart: one replica after the other is stopped (gracefully) and started again, the next only
+# once the last answers ready, so the service keeps answering throughout.
+restart() {
+  local name=${1:?which service?} service port id ids=()
+  running_replicas
+  while IFS=: read -r service port id; do [ "$service" != "$name" ] || ids+=("$id"); done < <(instances)
+  [ ${#ids[@]} -gt 0 ] || die "unknown service $name"
+  for id in "${ids[@]}"; do
+    pause "$id"
+    resume "$id"
+  done
 }
 
 stop() {
@@ -274,14 +292,18 @@ service_named() {
   die "unknown service $1 (one of: ${services[*]%%:*})"
 }
 
-status() {
-  local name port id pid ready restarts
-  # The replicas a running start runs (its pid files), at least one of each service.
+# The replicas a running start runs (its pid files), at least one of each service.
+running_replicas() {
   local k
   replicas=1
   for k in 2 3 4 5 6 7 8 9; do
     if [ -f "$run/Gateway-$k.pid" ]; then replicas=$k; fi
   done
+}
+
+status() {
+  local name port id pid ready restarts
+  running_replicas
   printf '%-16s %-6s %-8s %-6s %s\n' service port pid ready restarts
   while IFS=: read -r name port id; do
     pid=- ready=no
@@ -331,7 +353,7 @@ audit_verify() {
     dll="$root/src/$name/bin/$configuration/net10.0/Shop.$name.dll"
     [ -f "$dll" ] || dotnet build "$root/src/$name" -c "$configuration" -v quiet -nologo >/dev/null
     # The JSON report is the one line starting with "{"; the rest is the command line's own chatter.
-    if ! ( cd "$(dirname "$dll")" && Logging__LogLevel__Default=Warning dotnet "$dll" audit verify ) >"$run/audit-$name.log" 2>&1; then
+    if ! ( cd "$(dirname "$dll")" && as_service "$name" && Logging__LogLevel__Default=Warning dotnet "$dll" audit verify ) >"$run/audit-$name.log" 2>&1; then
       failed=1
     fi
     printf '%s: %s\n' "$name" "$(grep -m1 '^{' "$run/audit-$name.log" || tail -n 1 "$run/audit-$name.log")"
@@ -349,9 +371,10 @@ case "${1:-start}" in
   stop) stop ;;
   pause) pause "${2:-}" ;;
   resume) resume "${2:-}" ;;
+  restart) restart "${2:-}" ;;
   audit-verify) mkdir -p "$run" && audit_verify ;;
   status) status ;;
   logs) follow_logs "${2:-}" ;;
   cli) shift; cli "$@" ;;
-  *) die "usage: run.sh start|stop|pause <Service>|resume <Service>|audit-verify|status|logs [Service]|cli <Service> <command...>" ;;
+  *) die "usage: run.sh start|stop|pause <Service>|resume <Service>|restart <Service>|audit-verify|status|logs [Service]|cli <Service> <command...>" ;;
 esac

@@ -252,4 +252,33 @@ public class InvariantTests
         broken.ShouldAllBe(v => v.Rule == "fresh-after-heal");
         Report.Of(_run.Build(), probes).Valid.ShouldBeFalse();
     }
+
+    [Fact]
+    public void with_replicas_an_order_request_failing_after_the_gateway_took_the_dead_replica_out_is_a_violation()
+    {
+        var fault = HistoryBuilder.Quiet;
+        RecordedRequest[] requests =
+        [
+            new("create", _run.Customer, null, Outcome.Info, 503, fault.AddSeconds(1), fault.AddSeconds(1)),
+            new("checkout", _run.Customer, Guid.NewGuid(), Outcome.Ok, 202, fault.AddSeconds(6), fault.AddSeconds(6)),
+            new("checkout", _run.Customer, Guid.NewGuid(), Outcome.Fail, 409, fault.AddSeconds(7), fault.AddSeconds(7)),
+            new("create", _run.Customer, null, Outcome.Info, 503, fault.AddSeconds(8), fault.AddSeconds(8)),
+            new("cancel", _run.Customer, Guid.NewGuid(), Outcome.Info, null, fault.AddSeconds(9), fault.AddSeconds(19)),
+        ];
+
+        var broken = Invariants.AnsweredOnceTakenOut(requests, fault).ToList();
+
+        broken.Select(v => v.Detail).ShouldBe(["answered 503 8.0 s after the fault", "no answer 9.0 s after the fault"]);
+        broken.ShouldAllBe(v => v.Rule == "answered-once-taken-out");
+    }
+
+    [Fact]
+    public void a_killed_replicas_agents_running_again_late_or_never_break_agents_resumed()
+    {
+        string[] agents = ["event-subscriptions://marten/main/ordering/orderdetails/all"];
+
+        Invariants.AgentsResumed("Ordering-2", agents, 3.2).ShouldBeEmpty();
+        Invariants.AgentsResumed("Ordering-2", agents, 7.5).Single().Detail.ShouldBe("its 1 agents ran again after 7.5 s");
+        Invariants.AgentsResumed("Ordering-2", agents, null).Single().Rule.ShouldBe("agents-resumed");
+    }
 }

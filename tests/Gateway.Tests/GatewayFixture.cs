@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Shop.Testing;
 
 [assembly: AssemblyFixture(typeof(Shop.Gateway.Tests.GatewayFixture))]
@@ -85,7 +83,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             addresses[name] = service.Address.ToString();
         }
 
-        addresses["payments"] = $"http://127.0.0.1:{ClosedPort()}";
+        addresses["payments"] = DeadAddress.Next().ToString();
         Host = await AlbaHost.For<Program>(x =>
         {
             foreach (var (name, address) in addresses)
@@ -107,14 +105,5 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             await service.DisposeAsync();
         }
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Shop.Testing;
 
 namespace Shop.Gateway.Tests;
@@ -13,13 +11,9 @@ public sealed class ReplicaBalancingTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _live = await StubHttpService.StartAsync(app => app.Map("/{**path}", () => Results.Ok(new { replica = "live" })));
-        var dead = new TcpListener(IPAddress.Loopback, 0);
-        dead.Start();
-        var closed = ((IPEndPoint)dead.LocalEndpoint).Port;
-        dead.Stop();
         _host = await AlbaHost.For<Program>(x =>
         {
-            x.UseSetting("Services:inventory:http:0", $"http://127.0.0.1:{closed}");
+            x.UseSetting("Services:inventory:http:0", DeadAddress.Next().ToString());
             x.UseSetting("Services:inventory:http:1", _live.Address.ToString());
             x.UseSetting("Logging:LogLevel:Default", "Critical");
         });

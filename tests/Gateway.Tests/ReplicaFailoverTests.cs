@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Shop.Testing;
 
 namespace Shop.Gateway.Tests;
@@ -24,7 +22,7 @@ public sealed class ReplicaFailoverTests : IAsyncLifetime
         {
             foreach (var service in new[] { "inventory", "identity" })
             {
-                x.UseSetting($"Services:{service}:http:0", $"http://127.0.0.1:{ClosedPort()}");
+                x.UseSetting($"Services:{service}:http:0", DeadAddress.Next().ToString());
                 x.UseSetting($"Services:{service}:http:1", _live.Address.ToString());
                 x.UseSetting($"ReverseProxy:Clusters:{service}:HealthCheck:Active:Enabled", "false");
                 x.UseSetting($"ReverseProxy:Clusters:{service}:HealthCheck:Passive:Enabled", "false");
@@ -67,14 +65,5 @@ public sealed class ReplicaFailoverTests : IAsyncLifetime
             });
             Assert.Equal(body, await result.ReadAsTextAsync());
         }
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

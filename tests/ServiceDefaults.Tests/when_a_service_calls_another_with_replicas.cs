@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Shop.ServiceDefaults.Downstream;
 using Shop.Testing;
 
@@ -40,7 +39,7 @@ public sealed class when_a_service_calls_another_with_replicas : IAsyncLifetime
     [Fact]
     public async Task a_call_a_dead_replica_refuses_is_answered_by_a_live_one()
     {
-        var client = Client(new Uri($"http://127.0.0.1:{ClosedPort()}"), _second.Address);
+        var client = Client(DeadAddress.Next(), _second.Address);
         for (var i = 0; i < 20; i++)
         {
             (await client.Http.GetAsync("/products")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -65,15 +64,6 @@ public sealed class when_a_service_calls_another_with_replicas : IAsyncLifetime
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddDownstreamClient<Downstream>(configuration, "inventory", "http://127.0.0.1:1");
         return services.BuildServiceProvider().GetRequiredService<Downstream>();
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private sealed class Downstream(HttpClient http)

@@ -4,8 +4,10 @@ using Shop.Faults;
 using Shop.Faults.Checking;
 using Shop.Faults.Workload;
 
-// Shop.Faults run --fault <name> [--checkouts N] [--seconds S] [--hold S] [--out DIR]
+// Shop.Faults run --fault <name> [--checkouts N] [--seconds S] [--hold S] [--out DIR] [--replicas N]
 //   runs the workload through the gateway, injects the fault at a random moment, heals it, and checks.
+//   With replicas, kill-agents-<Service> kills whichever replica of the service runs the most agents,
+//   and every kill is followed by a watch for its agents running again elsewhere.
 // Shop.Faults check --requests FILE --quiet ISO-TIME
 //   checks a recorded run again.
 // The database is read through SHOP_AUDITOR_CONNECTION (default: the development role).
@@ -41,11 +43,15 @@ async Task<int> RunAsync()
         "admin@shop.local",
         Environment.GetEnvironmentVariable("SHOP_DEMO_ADMIN_PASSWORD") ?? "admin passphrase 1");
     var hold = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("hold", "8"), System.Globalization.CultureInfo.InvariantCulture));
+    var replicas = new Replicas(int.Parse(options.GetValueOrDefault("replicas", "1"), System.Globalization.CultureInfo.InvariantCulture));
+    var injected = DateTimeOffset.MaxValue;
+    var replicaRules = new List<Violation>();
+    object? agentsWatch = null;
     using var log = new RequestLog(Path.Combine(output, $"{fault}.requests.ndjson"));
     var healed = DateTimeOffset.MinValue;
     var injectedAfter = TimeSpan.Zero;
     var before = await deadLetters.ReadAsync(cancel.Token);
-    var workload = new Workload(settings, log);
+    var workload = new Workload(settings with { Replicas = replicas }, log);
     IReadOnlyList<FreshnessProbe> freshness = [];
 
     async Task FaultAsync(TimeSpan duration)
@@ -53,20 +59,83 @@ async Task<int> RunAsync()
         var started = DateTimeOffset.UtcNow;
         // A random moment in the middle of the load, so the fault meets work in every stage of the saga.
         await Task.Delay(duration * (0.2 + (Random.Shared.NextDouble() * 0.4)), cancel.Token);
+        var kill = replicas.Count > 1 && fault.StartsWith("kill-", StringComparison.Ordinal) ? await KillOfAsync(fault) : null;
         injectedAfter = DateTimeOffset.UtcNow - started;
-        await scripts.RunAsync("faults.sh", ["inject", fault], cancel.Token);
+        injected = DateTimeOffset.UtcNow;
+        var injectedAs = kill is null ? fault : $"kill-{kill.Replica}";
+        await scripts.RunAsync("faults.sh", ["inject", injectedAs], cancel.Token);
+        var watch = kill is null ? Task.CompletedTask : WatchAgentsAsync(kill);
         await Task.Delay(hold, cancel.Token);
-        await scripts.RunAsync("faults.sh", ["heal", fault], cancel.Token);
+        await watch;
+        await scripts.RunAsync("faults.sh", ["heal", injectedAs], cancel.Token);
         healed = DateTimeOffset.UtcNow;
         freshness = await workload.Probes!.RunAsync(cancel.Token);
+    }
+
+    // The replica a kill fault aims at (kill-Ordering-2 names it; kill-agents-Ordering is whichever runs the most
+    // agents now), and what every replica of its service runs just before.
+    async Task<ReplicaKill> KillOfAsync(string name)
+    {
+        var target = name["kill-".Length..];
+        var service = target.StartsWith("agents-", StringComparison.Ordinal) ? target["agents-".Length..] : target.Split('-')[0];
+        using var http = new HttpClient(replicas.GatewayBalancer()) { BaseAddress = settings.Gateway, Timeout = TimeSpan.FromSeconds(10) };
+        var admin = await ShopClient.LogInAsync(http, log, settings.AdminEmail, settings.AdminPassword, cancel.Token);
+        var running = service == "Gateway" ? [] : await replicas.AgentsAsync(service, admin.Token, cancel.Token);
+        if (target != $"agents-{service}")
+        {
+            return new ReplicaKill(service, target, running.GetValueOrDefault(target) ?? new HashSet<string>(), admin.Token);
+        }
+
+        // The agents are handed out within seconds of a start or a previous fault: wait for them rather than kill a replica that runs none.
+        for (var attempt = 0; running.Values.All(agents => agents.Count == 0); attempt++)
+        {
+            if (attempt == 20)
+            {
+                throw new InvalidOperationException($"no replica of {service} reported running an agent, so there is none to kill");
+            }
+
+            await Task.Delay(500, cancel.Token);
+            running = await replicas.AgentsAsync(service, admin.Token, cancel.Token);
+        }
+
+        var replica = running.MaxBy(r => r.Value.Count).Key;
+        return new ReplicaKill(service, replica, running.GetValueOrDefault(replica) ?? new HashSet<string>(), admin.Token);
+    }
+
+    // Polls every live replica until the killed one's agents run again somewhere.
+    async Task WatchAgentsAsync(ReplicaKill kill)
+    {
+        var deadline = injected + TimeSpan.FromSeconds(30);
+        double? seconds = kill.Agents.Count == 0 ? 0 : null;
+        while (seconds is null && DateTimeOffset.UtcNow < deadline)
+        {
+            var running = (await replicas.AgentsAsync(kill.Service, kill.AdminToken, cancel.Token)).Values.SelectMany(a => a).ToHashSet();
+            if (kill.Agents.All(running.Contains))
+            {
+                seconds = Math.Round((DateTimeOffset.UtcNow - injected).TotalSeconds, 2);
+            }
+            else
+            {
+                await Task.Delay(100, cancel.Token);
+            }
+        }
+
+        agentsWatch = new { replica = kill.Replica, agents = kill.Agents, resumedAfterSeconds = seconds };
+        replicaRules.AddRange(Invariants.AgentsResumed(kill.Replica, kill.Agents, seconds));
     }
 
     await workload.RunAsync(FaultAsync, cancel.Token);
     // The connections the checker pooled before the fault may not have survived it (a database restart, terminated sessions).
     database.Clear();
     var quiet = healed > DateTimeOffset.UtcNow ? healed : DateTimeOffset.UtcNow;
-    var report = Report.Of(await new HistoryReader(database, broker, deadLetters).ReadAsync(log.All, quiet, before, cancel.Token), freshness);
-    var run = new { fault, checkouts = settings.Checkouts, injectedAfterSeconds = Math.Round(injectedAfter.TotalSeconds, 1), heldSeconds = hold.TotalSeconds, quiet, report };
+    // A replica that died or was stopped is taken out by the gateway; one cut off from the broker is alive and stays in.
+    if (replicas.Count > 1 && (fault.StartsWith("kill-", StringComparison.Ordinal) || fault.StartsWith("rolling-", StringComparison.Ordinal)))
+    {
+        replicaRules.AddRange(Invariants.AnsweredOnceTakenOut(log.All, injected));
+    }
+
+    var report = Report.Of(await new HistoryReader(database, broker, deadLetters).ReadAsync(log.All, quiet, before, cancel.Token), freshness, replicaRules);
+    var run = new { fault, checkouts = settings.Checkouts, replicas = replicas.Count, injectedAfterSeconds = Math.Round(injectedAfter.TotalSeconds, 1), heldSeconds = hold.TotalSeconds, agents = agentsWatch, quiet, report };
     await File.WriteAllTextAsync(Path.Combine(output, $"{fault}.report.json"), JsonSerializer.Serialize(run, RequestLog.Json), cancel.Token);
     return Verdict(report, run);
 }
@@ -82,3 +151,6 @@ static Dictionary<string, string> Options(IEnumerable<string> args)
     var pairs = args.Chunk(2).Where(p => p.Length == 2 && p[0].StartsWith("--", StringComparison.Ordinal));
     return pairs.ToDictionary(p => p[0][2..], p => p[1]);
 }
+
+/// <summary>A replica to kill, and the agents it ran just before.</summary>
+internal sealed record ReplicaKill(string Service, string Replica, IReadOnlySet<string> Agents, string AdminToken);

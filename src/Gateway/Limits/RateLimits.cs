@@ -10,7 +10,10 @@ namespace Shop.Gateway.Limits;
 /// log-in requests per client address (a flood guard, large enough for many customers behind one
 /// address: Identity itself throttles failed log-ins per account and per address), and one for
 /// checkouts per customer. Over the limit: 429 with Retry-After and a ProblemDetails body. Limits
-/// come from the "RateLimits" section.
+/// come from the "RateLimits" section. They are for the whole shop: each of the gateway's replicas
+/// (<c>RateLimits:GatewayReplicas</c>, the most that run) counts on its own and grants its share, so
+/// together they never grant more than the limit, and a client whose requests all land on one
+/// replica gets that share.
 /// </summary>
 public static class RateLimits
 {
@@ -18,9 +21,11 @@ public static class RateLimits
 
     public static IServiceCollection AddShopRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var perMinute = configuration.GetValue("RateLimits:PerMinute", 600);
-        var tokenPerMinute = configuration.GetValue("RateLimits:TokenPerMinute", 120);
-        var checkoutPerMinute = configuration.GetValue("RateLimits:CheckoutPerMinute", 10);
+        var replicas = Math.Max(1, configuration.GetValue("RateLimits:GatewayReplicas", 1));
+        int Share(string limit, int fallback) => Math.Max(1, configuration.GetValue(limit, fallback) / replicas);
+        var perMinute = Share("RateLimits:PerMinute", 600);
+        var tokenPerMinute = Share("RateLimits:TokenPerMinute", 120);
+        var checkoutPerMinute = Share("RateLimits:CheckoutPerMinute", 10);
         return services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(

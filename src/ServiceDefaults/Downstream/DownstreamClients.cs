@@ -10,43 +10,55 @@ namespace Shop.ServiceDefaults.Downstream;
 public static class DownstreamClients
 {
     /// <summary>
-    /// A typed client for another Shop service, balanced over its replicas by .NET service discovery
-    /// (<c>Services:{name}:http:0</c>, <c>…:1</c>, e.g. <c>Services__inventory__http__0</c>, as the gateway reads
-    /// them; without them, the development address), behind the standard .NET resilience pipeline: a
-    /// concurrency limit, a total timeout, retries with exponential back-off and jitter, a circuit breaker
-    /// and a per-attempt timeout. Discovery sits inside the retry, so each attempt takes the next replica:
-    /// one refused by a dead replica is tried again on a live one. The caller's bearer token travels
+    /// A typed client for another Shop service, spread over the replicas service discovery's configuration
+    /// lists (<c>Services:{name}:http:0</c>, <c>…:1</c>, e.g. <c>Services__inventory__http__0</c>, as the gateway
+    /// reads them; without them, the development address). Each call goes to a replica picked at random; one
+    /// that fails or is slower than 2 s is tried on another replica at once (hedging), and each replica has a
+    /// circuit breaker, a concurrency limit and an attempt timeout of its own, so a dead replica soon gets no
+    /// attempts at all. Around that, a total timeout and retries with exponential back-off and jitter ride
+    /// out a moment when no replica answers (a single one restarting). The caller's bearer token travels
     /// along: every service validates it itself.
     /// </summary>
     public static IHttpClientBuilder AddDownstreamClient<TClient>(this IServiceCollection services, IConfiguration configuration, string name, string developmentAddress)
         where TClient : class
     {
         services.AddHttpContextAccessor();
-        services.AddServiceDiscovery();
         services.AddTransient<ForwardBearerToken>();
-        var address = configuration.GetSection($"Services:{name}:http").Exists() ? $"http://{name}" : developmentAddress;
-        var builder = services.AddHttpClient<TClient>(c => c.BaseAddress = new Uri(address))
-            .AddHttpMessageHandler<ForwardBearerToken>();
-        builder.AddStandardResilienceHandler(o =>
+        var replicas = configuration.GetSection($"Services:{name}:http").GetChildren().Select(c => c.Value).OfType<string>().Select(a => new Uri(a)).ToList();
+        if (replicas.Count == 0)
         {
-            o.RateLimiter.DefaultRateLimiterOptions.PermitLimit = 100;
-            o.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 200;
-            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(8);
-            o.Retry.MaxRetryAttempts = 3;
-            o.Retry.BackoffType = DelayBackoffType.Exponential;
-            o.Retry.UseJitter = true;
-            o.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            // A refused connection is a replica that is gone: the next replica is tried at once, later attempts back off.
-            o.Retry.DelayGenerator = retry => ValueTask.FromResult(retry.AttemptNumber == 0 && IsRefused(retry.Outcome.Exception) ? TimeSpan.Zero : (TimeSpan?)null);
-            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(2);
-            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
-            o.CircuitBreaker.MinimumThroughput = 20;
-            // The breaker guards the service as a whole: a dead replica among live ones fails up to half the
-            // attempts (each then retried on the next replica), so only nearly all attempts failing opens it.
-            o.CircuitBreaker.FailureRatio = 0.9;
-            o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(10);
-        });
-        builder.AddServiceDiscovery();
+            replicas.Add(new Uri(developmentAddress));
+        }
+
+        var builder = services.AddHttpClient<TClient>(c => c.BaseAddress = replicas[0])
+            .AddHttpMessageHandler<ForwardBearerToken>();
+        builder.AddResilienceHandler("downstream", pipeline => pipeline
+            .AddTimeout(TimeSpan.FromSeconds(8))
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 3,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+            }));
+        builder.AddStandardHedgingHandler(routing => routing.ConfigureWeightedGroups(o =>
+            {
+                o.SelectionMode = WeightedGroupSelectionMode.EveryAttempt;
+                o.Groups = [.. replicas.Select(replica => new WeightedUriEndpointGroup { Endpoints = [new WeightedUriEndpoint { Uri = replica }] })];
+            }))
+            .Configure(o =>
+            {
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(8);
+                o.Hedging.MaxHedgedAttempts = Math.Max(1, replicas.Count - 1);
+                o.Hedging.Delay = TimeSpan.FromSeconds(2);
+                o.Endpoint.RateLimiter.DefaultRateLimiterOptions.PermitLimit = 100;
+                o.Endpoint.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 200;
+                o.Endpoint.Timeout.Timeout = TimeSpan.FromSeconds(2);
+                o.Endpoint.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                o.Endpoint.CircuitBreaker.MinimumThroughput = 20;
+                o.Endpoint.CircuitBreaker.FailureRatio = 0.5;
+                o.Endpoint.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(5);
+            });
         return builder;
     }
 
@@ -62,8 +74,6 @@ public static class DownstreamClients
             pipeline.AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 1, Delay = TimeSpan.Zero }));
         return builder.AddServiceDiscovery();
     }
-
-    private static bool IsRefused(Exception? e) => e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     /// <summary>True for the failures that mean "the other service gives no usable answer": silence, refusal or garbage.</summary>
     public static bool IsUnavailable(Exception e) =>

@@ -12,6 +12,7 @@ using Shop.ServiceDefaults.DeadLetters;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Nodes;
 using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Persistence;
 using Shop.ServiceDefaults.Projections;
@@ -87,6 +88,7 @@ public static class ServiceDefaultsExtensions
         app.MapCorrelationEndpoints();
         app.MapAuditVerifyEndpoints();
         app.MapProjectionAdminEndpoints();
+        app.MapNodeAdminEndpoints();
         app.MapDeadLetterEndpoints();
         app.MapWolverineEndpoints(o =>
         {

@@ -35,6 +35,29 @@ public static class Invariants
         probes.Where(p => p.Problem is not null || p.Seconds is null || p.Seconds > FreshnessProbes.Bound.TotalSeconds)
             .Select(p => new Violation("fresh-after-heal", $"{p.Service}: {p.Write}", p.Problem ?? $"visible after {p.Seconds} s"));
 
+    /// <summary>How long the gateway may take to stop sending to a dead replica: its active health checks probe every 2 s.</summary>
+    public static readonly TimeSpan TakenOutWithin = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a killed replica's agents (projections, the durability agent with the saga's timeouts) may stay stopped.</summary>
+    public static readonly TimeSpan AgentsResumeWithin = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// With replicas, one of them failing is no client's problem once the gateway has taken it out: no order
+    /// request made from then on is answered 5xx or left without an answer.
+    /// </summary>
+    public static IEnumerable<Violation> AnsweredOnceTakenOut(IEnumerable<RecordedRequest> requests, DateTimeOffset injected) =>
+        requests.Where(r => r.Outcome == Outcome.Info && r.Invoked > injected + TakenOutWithin)
+            .Select(r => new Violation("answered-once-taken-out", $"{r.Kind} {r.OrderId?.ToString() ?? "(new order)"}",
+                $"{(r.Status is { } status ? $"answered {status}" : "no answer")} {(r.Invoked - injected).TotalSeconds:0.0} s after the fault"));
+
+    /// <summary>The agents a killed replica ran are running again on a live replica within <see cref="AgentsResumeWithin"/>.</summary>
+    public static IEnumerable<Violation> AgentsResumed(string replica, IReadOnlyCollection<string> agents, double? seconds) =>
+        seconds is { } s && s <= AgentsResumeWithin.TotalSeconds
+            ? []
+            : [new Violation("agents-resumed", replica, seconds is { } late
+                ? $"its {agents.Count} agents ran again after {late:0.0} s"
+                : $"its agents ({string.Join(", ", agents)}) were not running anywhere 30 s after the kill")];
+
     /// <summary>Every order the shop answered 201 (created) or 202 (checked out) for exists, and is checked out when 202 said so.</summary>
     public static IEnumerable<Violation> AcceptedOrdersKept(History h)
     {

@@ -16,9 +16,10 @@ public sealed record Report(
     IReadOnlyList<FreshnessProbe> Freshness,
     IReadOnlyList<Violation> Violations)
 {
-    public static Report Of(History history, IReadOnlyList<FreshnessProbe> freshness)
+    /// <summary>The verdict on a history, with the rules judged outside it (freshness after the heal, and a replica run's own rules).</summary>
+    public static Report Of(History history, IReadOnlyList<FreshnessProbe> freshness, IEnumerable<Violation>? also = null)
     {
-        var violations = Invariants.Check(history).Concat(Invariants.FreshAfterHeal(freshness)).ToList();
+        var violations = Invariants.Check(history).Concat(Invariants.FreshAfterHeal(freshness)).Concat(also ?? []).ToList();
         // Counts are about this run's orders; the rules judge every order the shop holds.
         var ours = history.Requests.Where(r => r.OrderId is not null).Select(r => r.OrderId!.Value).ToHashSet();
         var orders = history.Orders().Where(o => ours.Contains(o.Key)).Select(o => o.Value).Where(events => events.Any(e => e.Type == "order_checked_out")).ToList();

@@ -10,6 +10,9 @@ namespace Shop.Faults.Workload;
 /// <summary>One customer's (or the admin's) view of the shop through the gateway; every order request it makes is recorded.</summary>
 public sealed class ShopClient(HttpClient http, RequestLog log, Guid customerId, string token)
 {
+    /// <summary>The access token, for requests to a service's own port (its admin endpoints).</summary>
+    public string Token => token;
+
     public static async Task<ShopClient> LogInAsync(HttpClient http, RequestLog log, string email, string password, CancellationToken ct)
     {
         using var answer = await http.PostAsJsonAsync("api/auth/token", new { email, password }, ct);

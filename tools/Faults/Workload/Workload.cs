@@ -3,7 +3,11 @@ using System.Net.Http.Json;
 namespace Shop.Faults.Workload;
 
 /// <summary>How much load a run puts on the shop, and over how long.</summary>
-public sealed record WorkloadSettings(Uri Gateway, int Checkouts, TimeSpan Duration, string AdminEmail, string AdminPassword);
+public sealed record WorkloadSettings(Uri Gateway, int Checkouts, TimeSpan Duration, string AdminEmail, string AdminPassword)
+{
+    /// <summary>With more than one, requests go to every gateway replica, as through a load balancer.</summary>
+    public Replicas Replicas { get; init; } = new(1);
+}
 
 /// <summary>
 /// A bounded workload through the gateway: checkouts with the visa, declined and slow cards, races
@@ -22,7 +26,11 @@ public sealed class Workload(WorkloadSettings settings, RequestLog log)
 
     public async Task RunAsync(Func<TimeSpan, Task> onFlowsStarted, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = settings.Gateway, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient(settings.Replicas.Count > 1 ? settings.Replicas.GatewayBalancer() : new SocketsHttpHandler())
+        {
+            BaseAddress = settings.Gateway,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
         var admin = await SetUpAsync(() => ShopClient.LogInAsync(http, log, settings.AdminEmail, settings.AdminPassword, ct), ct);
         var plenty = new List<Guid>();
         for (var i = 0; i < 3; i++)
