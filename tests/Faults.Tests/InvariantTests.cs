@@ -278,7 +278,7 @@ public class InvariantTests
         string[] agents = ["event-subscriptions://marten/main/ordering/orderdetails/all"];
 
         Invariants.AgentsResumed("Ordering-2", agents, 3.2).ShouldBeEmpty();
-        Invariants.AgentsResumed("Ordering-2", agents, 7.5).Single().Detail.ShouldBe("its 1 agents ran again after 7.5 s");
+        Invariants.AgentsResumed("Ordering-2", agents, 17.5).Single().Detail.ShouldBe("its 1 agents ran again after 17.5 s");
         Invariants.AgentsResumed("Ordering-2", agents, null).Single().Rule.ShouldBe("agents-resumed");
     }
 }
