@@ -13,7 +13,12 @@ public sealed class Replicas(int count)
 {
     private static readonly Dictionary<string, int> Ports = new()
     {
-        ["Gateway"] = 3000, ["Identity"] = 3001, ["Ordering"] = 3002, ["Inventory"] = 3003, ["Payments"] = 3004, ["Notifications"] = 3005,
+        ["Gateway"] = 3000,
+        ["Identity"] = 3001,
+        ["Ordering"] = 3002,
+        ["Inventory"] = 3003,
+        ["Payments"] = 3004,
+        ["Notifications"] = 3005,
     };
 
     private int _nextGateway;
