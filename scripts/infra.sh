@@ -6,6 +6,8 @@
 #   infra.sh status say what is reachable
 #   infra.sh roles  (again) the database roles and their rights, after the services' schemas are applied
 #   infra.sh ctl <args>  rabbitmqctl against the private RabbitMQ node
+#   infra.sh docker  a running Docker daemon with docker-compose and debootstrap (for the compose test),
+#                   installed from the Debian packages and started if missing; fails if it cannot start
 #   infra.sh queues declare anew Shop's queues on the virtual host / whose type or arguments differ
 #                   from the quorum queues the services declare, moving their messages across
 #                   (RabbitMQ refuses to redeclare a queue with another type or other arguments)
@@ -182,6 +184,27 @@ status() {
   port_open 127.0.0.1 "$rabbit_port" && echo "rabbitmq: up (127.0.0.1:$rabbit_port)" || echo "rabbitmq: down"
 }
 
+# ---------- Docker (the compose test) ----------
+docker_up() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  [ -x /usr/bin/docker-compose ] || missing+=(docker-compose)
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  if [ ${#missing[@]} -gt 0 ]; then
+    command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get here"
+    log "installing ${missing[*]} from the OS packages"
+    as_root apt-get update -qq || die "apt-get update failed (needs root or passwordless sudo)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || die "apt-get install ${missing[*]} failed"
+  fi
+  docker info >/dev/null 2>&1 && return 0
+  mkdir -p "$data/logs"
+  log "starting the Docker daemon (log: $data/logs/dockerd.log)"
+  as_root true || die "the Docker daemon is not running and starting it needs root"
+  detached as_root sh -c "nohup dockerd >>'$data/logs/dockerd.log' 2>&1 &"
+  wait_for 60 "the Docker daemon" docker info
+}
+
 case "${1:-up}" in
   up) pg_up; rabbit_up ;;
   down) rabbit_down; pg_down ;;
@@ -189,5 +212,6 @@ case "${1:-up}" in
   roles) pg_roles ;;
   queues) python3 "$root/scripts/quorum-queues.py" "http://127.0.0.1:$rabbit_mgmt_port/api" "$rabbit_user" "$rabbit_password" / ;;
   ctl) shift; rabbitctl "$@" ;;
-  *) die "usage: infra.sh up|down|status|roles|queues|ctl <args>" ;;
+  docker) docker_up ;;
+  *) die "usage: infra.sh up|down|status|roles|queues|ctl <args>|docker" ;;
 esac

@@ -75,6 +75,8 @@ public class KubernetesManifestTests
             Sequence(pod, "volumes").Select(v => Find(v, "secret", "secretName")?.ToString()).ShouldContain("shop-audit-keys", service);
             Text(env["RABBITMQ_PASSWORD"], "valueFrom", "secretKeyRef", "name").ShouldBe("shop-rabbitmq-default-user", service);
             Text(env["ConnectionStrings__RabbitMq"], "value").ShouldContain("$(RABBITMQ_PASSWORD)", Case.Sensitive, service);
+            // Left on, the app role's start-up would try to patch the schema and the pod would never start.
+            Text(env["Shop__ApplySchemaOnStartup"], "value").ShouldBe("false", service);
         }
 
         var identity = Node(Of(documents, "Deployment").Single(d => Text(d, "metadata", "name") == "identity"), "spec", "template", "spec");

@@ -1,0 +1,65 @@
+namespace Shop.Deployment.Tests.Compose;
+
+/// <summary>docker-compose.yml for real: the images built, the shop started, used through the gateway and operated.</summary>
+public sealed class ComposeTests(ComposeShop shop) : IClassFixture<ComposeShop>
+{
+    private const string Skipped = "Set SHOP_DOCKER_TESTS=1 with a Docker daemon running (./shop test does when one can start).";
+
+    [Fact]
+    public async Task an_order_placed_through_the_published_gateway_port_is_confirmed()
+    {
+        Assert.SkipUnless(ComposeShop.Enabled, Skipped);
+        var token = await shop.CustomerAsync();
+
+        var order = await shop.CheckedOutOrderAsync(token);
+
+        await shop.ReachesAsync(order, token, "Confirmed", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task an_order_whose_checkout_is_under_way_when_orderings_container_is_killed_is_confirmed_once_it_is_back()
+    {
+        Assert.SkipUnless(ComposeShop.Enabled, Skipped);
+        var token = await shop.CustomerAsync();
+
+        // With Payments stopped the checkout cannot finish: Ordering dies with the order's saga under way.
+        await shop.Project.RunAsync("stop", "payments");
+        var order = await shop.CheckedOutOrderAsync(token);
+        await shop.ReachesAsync(order, token, "Submitted", TimeSpan.FromSeconds(30));
+        await shop.Project.RunAsync("kill", "ordering");
+        await shop.Project.RunAsync("start", "ordering", "payments");
+
+        await shop.ReachesAsync(order, token, "Confirmed", TimeSpan.FromSeconds(120));
+        await shop.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
+    public async Task a_second_inventory_container_starts_healthy_and_orders_are_still_confirmed()
+    {
+        Assert.SkipUnless(ComposeShop.Enabled, Skipped);
+
+        await shop.Project.RunAsync("up", "-d", "--no-recreate", "--scale", "inventory=2");
+        (await shop.Project.ContainersAsync("inventory")).Count.ShouldBe(2);
+        await shop.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
+        var token = await shop.CustomerAsync();
+        var order = await shop.CheckedOutOrderAsync(token);
+
+        await shop.ReachesAsync(order, token, "Confirmed", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task the_operators_commands_of_the_runbook_run_in_the_services_containers()
+    {
+        Assert.SkipUnless(ComposeShop.Enabled, Skipped);
+
+        var verified = await shop.Project.RunAsync("run", "--rm", "--no-deps", "ordering", "audit", "verify");
+        var rebuilt = await shop.Project.RunAsync("run", "--rm", "--no-deps", "ordering", "rebuild", "OrderDetails");
+        var letters = await shop.Project.RunAsync("run", "--rm", "--no-deps", "notifications", "dead-letters", "list");
+        var rotated = await shop.Project.RunAsync("run", "--rm", "--no-deps", "identity", "rotate-key");
+
+        verified.ShouldContain("\"valid\":true");
+        rebuilt.ShouldContain("of OrderDetails: done");
+        letters.ShouldContain("notifications: 0 dead letter(s), grouped by failure", Case.Sensitive, letters[^Math.Min(letters.Length, 2000)..]);
+        rotated.ShouldContain("New signing key");
+    }
+}
