@@ -14,7 +14,7 @@ public sealed partial class DockerfileTests
     [Fact]
     public async Task the_packages_restore_from_the_project_files_alone_and_the_services_publish_from_that_restore()
     {
-        Assert.SkipWhen(Compose.ComposeShop.Enabled, "The compose test builds the images for real.");
+        Assert.SkipWhen(Docker.ComposeShop.Enabled, "The compose test builds the images for real.");
         var steps = BuildStage().ToList();
         var restore = steps.FindIndex(s => s.Instruction == "RUN" && s.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
         var sources = steps.FindIndex(s => s is { Instruction: "COPY", Arguments: "src/ src/" });

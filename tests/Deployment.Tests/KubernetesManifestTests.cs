@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using YamlDotNet.RepresentationModel;
+using static Shop.Deployment.Tests.Manifests;
 
 namespace Shop.Deployment.Tests;
 
@@ -109,45 +109,5 @@ public class KubernetesManifestTests
     {
         var image = Text(Sequence(Node(Of(documents, "Deployment").Single(d => Text(d, "metadata", "name") == service), "spec", "template", "spec"), "containers").Single(), "image");
         return image[(image.LastIndexOf(':') + 1)..];
-    }
-
-    private static IEnumerable<YamlMappingNode> Of(IEnumerable<YamlMappingNode> documents, string kind) =>
-        documents.Where(d => Find(d, "kind")?.ToString() == kind);
-
-    private static YamlNode? Find(YamlNode node, params string[] path)
-    {
-        foreach (var key in path)
-        {
-            if (node is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(key), out var next))
-            {
-                return null;
-            }
-
-            node = next;
-        }
-
-        return node;
-    }
-
-    private static YamlMappingNode Node(YamlNode node, params string[] path) =>
-        Find(node, path) as YamlMappingNode ?? throw new ShouldAssertException($"no mapping at {string.Join('.', path)}");
-
-    private static string Text(YamlNode node, params string[] path) =>
-        Find(node, path)?.ToString() ?? throw new ShouldAssertException($"no value at {string.Join('.', path)}");
-
-    private static IEnumerable<YamlNode> Sequence(YamlNode node, params string[] path) =>
-        Find(node, path) as YamlSequenceNode ?? throw new ShouldAssertException($"no list at {string.Join('.', path)}");
-
-    private static async Task<IReadOnlyList<YamlMappingNode>> RenderAsync()
-    {
-        var start = new ProcessStartInfo("kubectl", "kustomize deploy") { WorkingDirectory = DeploymentTests.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.ShouldBe(0, await error);
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(await output));
-        return [.. yaml.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>()];
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Shop.Deployment.Tests.Compose;
+namespace Shop.Deployment.Tests.Docker;
 
 /// <summary>
 /// The repository's docker-compose.yml run as a project of its own, with its published ports moved to free
@@ -61,7 +61,8 @@ public sealed class ComposeProject : IAsyncDisposable
 
     private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
 
-    private static int FreePort()
+    /// <summary>A port nothing listens on now, on 127.0.0.1.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

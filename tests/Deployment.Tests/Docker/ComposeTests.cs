@@ -1,35 +1,33 @@
-namespace Shop.Deployment.Tests.Compose;
+namespace Shop.Deployment.Tests.Docker;
 
 /// <summary>docker-compose.yml for real: the images built, the shop started, used through the gateway and operated.</summary>
+[Collection(DockerCollection.Name)]
 public sealed class ComposeTests(ComposeShop shop) : IClassFixture<ComposeShop>
 {
-    private const string Skipped = "Set SHOP_DOCKER_TESTS=1 with a Docker daemon running (./shop test does when one can start).";
+    public const string Skipped = "Set SHOP_DOCKER_TESTS=1 with a Docker daemon running (./shop test does when one can start).";
 
     [Fact]
     public async Task an_order_placed_through_the_published_gateway_port_is_confirmed()
     {
         Assert.SkipUnless(ComposeShop.Enabled, Skipped);
-        var token = await shop.CustomerAsync();
 
-        var order = await shop.CheckedOutOrderAsync(token);
-
-        await shop.ReachesAsync(order, token, "Confirmed", TimeSpan.FromSeconds(60));
+        await shop.Api.ConfirmedOrderAsync(shop.ProductId);
     }
 
     [Fact]
     public async Task an_order_whose_checkout_is_under_way_when_orderings_container_is_killed_is_confirmed_once_it_is_back()
     {
         Assert.SkipUnless(ComposeShop.Enabled, Skipped);
-        var token = await shop.CustomerAsync();
+        var token = await shop.Api.CustomerAsync();
 
         // With Payments stopped the checkout cannot finish: Ordering dies with the order's saga under way.
         await shop.Project.RunAsync("stop", "payments");
-        var order = await shop.CheckedOutOrderAsync(token);
-        await shop.ReachesAsync(order, token, "Submitted", TimeSpan.FromSeconds(30));
+        var order = await shop.Api.CheckedOutOrderAsync(token, shop.ProductId);
+        await shop.Api.ReachesAsync(order, token, "Submitted", TimeSpan.FromSeconds(30));
         await shop.Project.RunAsync("kill", "ordering");
         await shop.Project.RunAsync("start", "ordering", "payments");
 
-        await shop.ReachesAsync(order, token, "Confirmed", TimeSpan.FromSeconds(120));
+        await shop.Api.ReachesAsync(order, token, "Confirmed", TimeSpan.FromSeconds(120));
         await shop.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
     }
 
@@ -41,10 +39,8 @@ public sealed class ComposeTests(ComposeShop shop) : IClassFixture<ComposeShop>
         await shop.Project.RunAsync("up", "-d", "--no-recreate", "--scale", "inventory=2");
         (await shop.Project.ContainersAsync("inventory")).Count.ShouldBe(2);
         await shop.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
-        var token = await shop.CustomerAsync();
-        var order = await shop.CheckedOutOrderAsync(token);
 
-        await shop.ReachesAsync(order, token, "Confirmed", TimeSpan.FromSeconds(60));
+        await shop.Api.ConfirmedOrderAsync(shop.ProductId);
     }
 
     [Fact]
