@@ -17,6 +17,7 @@ public sealed class ComposeProject : IAsyncDisposable
         Name = name;
         _environment = environment;
         Gateway = new Uri($"http://127.0.0.1:{environment["SHOP_GATEWAY_PORT"]}/");
+        Prometheus = new Uri($"http://127.0.0.1:{environment["SHOP_PROMETHEUS_PORT"]}/");
     }
 
     public string Name { get; }
@@ -24,11 +25,15 @@ public sealed class ComposeProject : IAsyncDisposable
     /// <summary>The gateway's port, as the compose file publishes it on 127.0.0.1.</summary>
     public Uri Gateway { get; }
 
+    /// <summary>Prometheus's port, as the compose file publishes it on 127.0.0.1.</summary>
+    public Uri Prometheus { get; }
+
     public static ComposeProject Create() => new($"shop-compose-test-{Environment.ProcessId}", new()
     {
         ["SHOP_GATEWAY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["SHOP_BROKER_ADMIN_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["SHOP_TRACE_VIEWER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["SHOP_PROMETHEUS_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
     /// <summary>Runs docker-compose with the given arguments and requires it to succeed; gives its output.</summary>

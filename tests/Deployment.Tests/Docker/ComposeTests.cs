@@ -1,3 +1,7 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Shop.Testing;
+
 namespace Shop.Deployment.Tests.Docker;
 
 /// <summary>docker-compose.yml for real: the images built, the shop started, used through the gateway and operated.</summary>
@@ -51,11 +55,40 @@ public sealed class ComposeTests(ComposeShop shop) : IClassFixture<ComposeShop>
         var verified = await shop.Project.RunAsync("run", "--rm", "--no-deps", "ordering", "audit", "verify");
         var rebuilt = await shop.Project.RunAsync("run", "--rm", "--no-deps", "ordering", "rebuild", "OrderDetails");
         var letters = await shop.Project.RunAsync("run", "--rm", "--no-deps", "notifications", "dead-letters", "list");
+        var replayed = await shop.Project.RunAsync("run", "--rm", "--no-deps", "notifications", "dead-letters", "replay", "--all");
         var rotated = await shop.Project.RunAsync("run", "--rm", "--no-deps", "identity", "rotate-key");
 
         verified.ShouldContain("\"valid\":true");
         rebuilt.ShouldContain("of OrderDetails: done");
         letters.ShouldContain("notifications: 0 dead letter(s), grouped by failure", Case.Sensitive, letters[^Math.Min(letters.Length, 2000)..]);
+        replayed.ShouldContain("0 dead letter(s) replay");
         rotated.ShouldContain("New signing key");
     }
+
+    [Fact]
+    public async Task prometheus_scrapes_every_services_metrics_and_loads_the_alert_rules()
+    {
+        Assert.SkipUnless(ComposeShop.Enabled, Skipped);
+        using var prometheus = new HttpClient { BaseAddress = shop.Project.Prometheus, Timeout = TimeSpan.FromSeconds(10) };
+
+        await Eventually.ValueAsync(async () =>
+        {
+            try
+            {
+                var targets = (await prometheus.GetFromJsonAsync<JsonElement>("api/v1/targets")).GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+                    .Where(t => t.GetProperty("health").GetString() == "up").Select(t => t.GetProperty("labels").GetProperty("job").GetString()).ToHashSet();
+                return string.Join(", ", Scraped.Where(job => !targets.Contains(job)));
+            }
+            catch (HttpRequestException failure)
+            {
+                return failure.Message;
+            }
+        }, notUp => notUp.Length == 0, TimeSpan.FromMinutes(2), "every service's /metrics scraped");
+        var rules = (await prometheus.GetFromJsonAsync<JsonElement>("api/v1/rules")).GetProperty("data").GetProperty("groups").EnumerateArray()
+            .SelectMany(g => g.GetProperty("rules").EnumerateArray()).Select(r => r.GetProperty("name").GetString());
+
+        rules.ShouldBe(["ShopProjectionStalled", "ShopProjectionLagHigh", "ShopDeadLetters", "ShopOutboxBacklog"], ignoreOrder: true);
+    }
+
+    private static readonly string[] Scraped = ["gateway", "identity", "ordering", "inventory", "payments", "notifications"];
 }

@@ -2,8 +2,8 @@
 # Builds stand-ins for the base images that deploy/docker/Dockerfile and docker-compose.yml name, tagged
 # with exactly those names, for a machine whose Docker daemon reaches no image registry: a Debian root
 # filesystem from Debian's packages (debootstrap), this machine's .NET, PostgreSQL and RabbitMQ from
-# Debian's packages behind entrypoints that honour the environment the official images document, and
-# the trace viewer from its NuGet package. The Dockerfile and the compose file stay exactly what a user
+# Debian's packages behind entrypoints that honour the environment the official images document,
+# Prometheus from Debian's packages, and the trace viewer from its NuGet package. The Dockerfile and the compose file stay exactly what a user
 # with registry access runs.
 #   build.sh          build the stand-ins that are missing
 #   build.sh --again  build them all anew
@@ -21,6 +21,7 @@ sdk=mcr.microsoft.com/dotnet/sdk:10.0
 postgres=postgres:15
 rabbitmq=rabbitmq:3.13-management
 dashboard=mcr.microsoft.com/dotnet/aspire-dashboard:13.6
+prometheus=prom/prometheus:v2.42.0
 label=shop.stand-in
 
 log() { printf '[stand-ins] %s\n' "$*" >&2; }
@@ -70,7 +71,8 @@ build "$aspnet" "$here/aspnet" -C "$dotnet_root/.." dotnet/dotnet dotnet/host do
 build "$sdk" "$here/sdk" -C "$dotnet_root/.." dotnet/sdk dotnet/sdk-manifests dotnet/packs dotnet/templates
 build "$postgres" "$here/postgres"
 build "$rabbitmq" "$here/rabbitmq"
+build "$prometheus" "$here/prometheus"
 viewer="$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/aspire.dashboard.sdk.linux-x64/*/tools 2>/dev/null | sort -V | tail -n 1)"
 [ -n "$viewer" ] || die "the trace viewer's package is not restored (dotnet restore tools/TraceViewer)"
 build "$dashboard" "$here/aspire-dashboard" -C "$viewer/.." tools
-log "ready: $aspnet, $sdk, $postgres, $rabbitmq, $dashboard"
+log "ready: $aspnet, $sdk, $postgres, $rabbitmq, $prometheus, $dashboard"
