@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Shop.Deployment.Tests;
 
@@ -87,12 +86,8 @@ public class DeploymentTests
 
     private static async Task<(int Code, string Output)> RunAsync(string tool, string arguments)
     {
-        var start = new ProcessStartInfo(tool, arguments) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await output).Replace("\r\n", "\n", StringComparison.Ordinal) + await error);
+        var (code, output) = await Docker.Processes.RunAsync(tool, arguments.Split(' '));
+        return (code, output.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
     private static string FindRoot()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using YamlDotNet.RepresentationModel;
 
 namespace Shop.Deployment.Tests;
@@ -9,14 +8,10 @@ internal static class Manifests
     /// <summary>The rendered documents, as a cluster would receive them.</summary>
     public static async Task<IReadOnlyList<YamlMappingNode>> RenderAsync()
     {
-        var start = new ProcessStartInfo("kubectl", "kustomize deploy") { WorkingDirectory = DeploymentTests.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.ShouldBe(0, await error);
+        var (code, output) = await Docker.Processes.RunAsync("kubectl", ["kustomize", "deploy"]);
+        code.ShouldBe(0, output);
         var yaml = new YamlStream();
-        yaml.Load(new StringReader(await output));
+        yaml.Load(new StringReader(output));
         return [.. yaml.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>()];
     }
 

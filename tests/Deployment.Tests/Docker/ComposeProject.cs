@@ -78,6 +78,13 @@ public sealed class ComposeProject : IAsyncDisposable
 /// <summary>Runs a program from the repository's root and collects what it wrote.</summary>
 internal static class Processes
 {
+    /// <summary>The stand-in base images the Dockerfile, the compose file and the manifests name (built when missing).</summary>
+    public static async Task StandInsAsync()
+    {
+        var (code, output) = await RunAsync("bash", ["tests/Deployment.Tests/StandIns/build.sh"]);
+        code.ShouldBe(0, output);
+    }
+
     public static async Task<(int Code, string Output)> RunAsync(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(tool, arguments) { WorkingDirectory = DeploymentTests.Root, RedirectStandardOutput = true, RedirectStandardError = true };

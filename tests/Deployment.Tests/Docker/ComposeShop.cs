@@ -34,8 +34,7 @@ public sealed class ComposeShop : IAsyncLifetime
         }
 
         Api = new ShopApi(Project.Gateway);
-        var (code, output) = await Processes.RunAsync("bash", ["tests/Deployment.Tests/StandIns/build.sh"]);
-        code.ShouldBe(0, output);
+        await Processes.StandInsAsync();
         try
         {
             await Project.RunAsync("up", "-d", "--build");

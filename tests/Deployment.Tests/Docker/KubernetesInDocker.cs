@@ -46,6 +46,7 @@ public sealed partial class KubernetesInDocker : IAsyncLifetime
         _secrets["shop-rabbitmq-default-user"] = new() { ["username"] = "shop-k8s", ["password"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)) };
         _secrets["shop-audit-keys"] = new() { ["20260101T000000Z_audit.pem"] = P256Key() };
         _secrets["identity-signing-keys"] = new() { ["20260101T000000Z_signing.pem"] = P256Key() };
+        await Processes.StandInsAsync();
         await BuildImagesAsync();
         await DockerAsync("network", "create", _name);
         await StartInfrastructureAsync();
