@@ -81,6 +81,18 @@ public class DeliverySettingsTests(SagaFixture shop)
     }
 
     [Fact]
+    public async Task the_services_broker_connections_beat_every_two_seconds_so_a_lost_one_is_known_within_seconds()
+    {
+        // Found by the partition fault run: with the broker's 60 s heartbeats a checkout waited out the whole
+        // partition for its publish's confirm, on a connection whose packets were lost.
+        var connections = (await Eventually.ValueAsync(
+                () => Broker.ConnectionsAsync(SagaFixture.VirtualHost), c => c.Any(IsWolverines), TimeSpan.FromSeconds(10), "the services connected"))
+            .Where(IsWolverines).ToList();
+
+        connections.Select(c => c.GetProperty("timeout").GetInt32()).ShouldAllBe(seconds => seconds == (int)BrokerConnection.Heartbeat.TotalSeconds);
+    }
+
+    [Fact]
     public void the_messages_a_crashed_node_was_handling_go_to_a_live_node_within_seconds()
     {
         // Found by the fault runs: after a kill -9 the inbox took a minute to drain (Wolverine's default).
@@ -102,6 +114,11 @@ public class DeliverySettingsTests(SagaFixture shop)
         var tables = await Database.RowsAsync("select table_name from information_schema.tables where table_schema = 'saga_ordering'");
         tables.ShouldContain("mt_high_water_skips");
     }
+
+    private static bool IsWolverines(System.Text.Json.JsonElement connection) =>
+        connection.TryGetProperty("client_properties", out var client)
+        && client.TryGetProperty("connection_name", out var name)
+        && name.GetString() == "Wolverine";
 
     private static WolverineOptions Options(IAlbaHost host) => host.Services.GetRequiredService<IWolverineRuntime>().Options;
 }

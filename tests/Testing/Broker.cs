@@ -42,6 +42,15 @@ public static class Broker
         return document.RootElement.Clone();
     }
 
+    /// <summary>The AMQP connections open on a virtual host, as the broker sees them (heartbeat included, as <c>timeout</c>).</summary>
+    public static async Task<IReadOnlyList<System.Text.Json.JsonElement>> ConnectionsAsync(string virtualHost)
+    {
+        using var http = Management();
+        var json = await http.GetStringAsync($"vhosts/{Uri.EscapeDataString(virtualHost)}/connections");
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateArray().Select(c => c.Clone())];
+    }
+
     private static HttpClient Management()
     {
         var amqp = new Uri(Database.RabbitMq);

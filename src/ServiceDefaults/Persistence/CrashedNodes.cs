@@ -21,23 +21,50 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
     /// <summary>The first key of every liveness lock; the second is the node id's hash.</summary>
     private const int LivenessLockSpace = 0x53686F70;
 
-    private static readonly TimeSpan Round = TimeSpan.FromSeconds(1);
+    /// <summary>Half a second between looks: the sooner a crash is seen, the sooner its agents run elsewhere.</summary>
+    private static readonly TimeSpan Round = TimeSpan.FromMilliseconds(500);
+
+    private NpgsqlDataSource? _database;
 
     private NpgsqlConnection? _lock;
 
-    /// <summary>A heartbeat this late is a stopped one: the heartbeat comes every HealthCheckPollingTime.</summary>
-    private TimeSpan Silence => runtime.Options.Durability.HealthCheckPollingTime + TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// A heartbeat this late may be a stopped one: the heartbeat comes every HealthCheckPollingTime. A live node
+    /// whose beat is late still holds its lock, so only both signs together remove a node.
+    /// </summary>
+    private TimeSpan Silence => runtime.Options.Durability.HealthCheckPollingTime;
 
     private Guid Me => runtime.Options.UniqueNodeId;
 
+    /// <summary>
+    /// Takes the lock before Wolverine registers this node (this service is registered, so started, first):
+    /// a starting node's record without its lock looked dead, and was removed from under it.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (runtime.Options.Durability.Mode == DurabilityMode.Balanced)
+        {
+            _database = NpgsqlDataSource.Create(settings.Postgres);
+            try
+            {
+                await HoldOwnLockAsync(_database, cancellationToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                LogUnavailable(e.Message);
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (runtime.Options.Durability.Mode != DurabilityMode.Balanced)
+        if (_database is not { } database)
         {
             return;
         }
 
-        await using var database = NpgsqlDataSource.Create(settings.Postgres);
         using var rounds = new PeriodicTimer(Round);
         try
         {
@@ -63,6 +90,7 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
         }
 
         await DropOwnLockAsync();
+        await database.DisposeAsync();
     }
 
     private async Task HoldOwnLockAsync(NpgsqlDataSource database, CancellationToken ct)
@@ -98,6 +126,7 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
             }
         }
 
+        var removed = false;
         foreach (var (id, number) in silent)
         {
             await using var probe = new NpgsqlCommand("select pg_try_advisory_lock(@space, hashtext(@node))", connection);
@@ -111,6 +140,7 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
             try
             {
                 await runtime.Storage.Nodes.DeleteAsync(id, number);
+                removed = true;
                 LogRemoved(number, id);
             }
             finally
@@ -119,6 +149,20 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
                 release.Parameters.AddWithValue("space", LivenessLockSpace);
                 release.Parameters.AddWithValue("node", id.ToString());
                 await release.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        if (removed)
+        {
+            // A leadership and assignment round now, instead of at the next heartbeat: the dead node may have led.
+            // Should it fail, the next heartbeat's round does the same.
+            try
+            {
+                await runtime.Agents.KickstartHealthDetectionAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRoundFailed(e);
             }
         }
     }
@@ -134,6 +178,9 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
 
     [LoggerMessage(LogLevel.Warning, "Node {Number} ({Node}) has stopped: its process is gone and its heartbeat silent. Its record is removed so its agents and messages move to a live node now.")]
     private partial void LogRemoved(int number, Guid node);
+
+    [LoggerMessage(LogLevel.Warning, "The assignment round after removing a stopped node failed; the next heartbeat runs one")]
+    private partial void LogRoundFailed(Exception e);
 
     [LoggerMessage(LogLevel.Debug, "Crashed-node check skipped: {Reason}")]
     private partial void LogUnavailable(string reason);

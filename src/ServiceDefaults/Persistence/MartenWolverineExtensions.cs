@@ -66,6 +66,8 @@ public static class MartenWolverineExtensions
                 w.UseWolverineManagedEventSubscriptionDistribution = true;
             });
 
+        // Before Wolverine's own hosted service, so this node's liveness lock is held before its record exists.
+        builder.Services.AddHostedService<CrashedNodes>();
         builder.Host.UseWolverine(opts =>
         {
             opts.ServiceName = service.Name;
@@ -127,6 +129,13 @@ public static class MartenWolverineExtensions
                     // A broker back from a restart is reconnected to within a second, not the client's default five:
                     // until then no message moves (fault runs saw checkouts wait 11 s after the broker was back).
                     factory.NetworkRecoveryInterval = TimeSpan.FromSeconds(1);
+                    // A publish waits for the broker's confirm, and a request that sent a message waits for
+                    // its publish: on a connection whose packets are lost, until the connection is known dead.
+                    // The broker's default (60 s heartbeats, 30 s connect timeout) kept checkouts waiting out
+                    // a whole network partition; these bound the wait to a few seconds, after which the message
+                    // stays in the outbox and the connection is reopened.
+                    factory.RequestedHeartbeat = BrokerConnection.Heartbeat;
+                    factory.RequestedConnectionTimeout = BrokerConnection.ConnectTimeout;
                 })
                 .AutoProvision()
                 .DeclareExchange(Exchanges.Orders, e => e.ExchangeType = ExchangeType.Topic)
@@ -143,7 +152,6 @@ public static class MartenWolverineExtensions
         builder.Services.AddSingleton<BrokerDeadLetterQueue>();
         builder.Services.AddSingleton<DeadLetterAdmin>();
         builder.Services.AddHostedService<DeliveryGuaranteeCheck>();
-        builder.Services.AddHostedService<CrashedNodes>();
         builder.Services.AddWolverineHttp();
         return builder;
     }
