@@ -131,7 +131,7 @@ start_shop() {
   log "starting the shop on private PostgreSQL ($SHOP_PG_PORT) and RabbitMQ ($SHOP_RABBIT_PORT)"
   "$root/scripts/run.sh" start >"$results/shop.log" 2>&1 &
   local deadline=$((SECONDS + 900))
-  until grep -q "Shop is running" "$results/shop.log"; do
+  until grep -qs "Shop is running" "$results/shop.log"; do
     [ "$SECONDS" -lt "$deadline" ] || die "the shop did not start; see $results/shop.log"
     kill -0 $! 2>/dev/null || die "the shop did not start; see $results/shop.log"
     sleep 1

@@ -64,7 +64,8 @@ async Task<int> RunAsync()
         injected = DateTimeOffset.UtcNow;
         var injectedAs = kill is null ? fault : $"kill-{kill.Replica}";
         await scripts.RunAsync("faults.sh", ["inject", injectedAs], cancel.Token);
-        var watch = kill is null ? Task.CompletedTask : WatchAgentsAsync(kill);
+        // The kill is the script's last step: the agents' time counts from here, not from the script's start-up.
+        var watch = kill is null ? Task.CompletedTask : WatchAgentsAsync(kill, DateTimeOffset.UtcNow);
         await Task.Delay(hold, cancel.Token);
         await watch;
         await scripts.RunAsync("faults.sh", ["heal", injectedAs], cancel.Token);
@@ -103,16 +104,16 @@ async Task<int> RunAsync()
     }
 
     // Polls every live replica until the killed one's agents run again somewhere.
-    async Task WatchAgentsAsync(ReplicaKill kill)
+    async Task WatchAgentsAsync(ReplicaKill kill, DateTimeOffset killed)
     {
-        var deadline = injected + TimeSpan.FromSeconds(30);
+        var deadline = killed + TimeSpan.FromSeconds(30);
         double? seconds = kill.Agents.Count == 0 ? 0 : null;
         while (seconds is null && DateTimeOffset.UtcNow < deadline)
         {
             var running = (await replicas.AgentsAsync(kill.Service, kill.AdminToken, cancel.Token)).Values.SelectMany(a => a).ToHashSet();
             if (kill.Agents.All(running.Contains))
             {
-                seconds = Math.Round((DateTimeOffset.UtcNow - injected).TotalSeconds, 2);
+                seconds = Math.Round((DateTimeOffset.UtcNow - killed).TotalSeconds, 2);
             }
             else
             {
@@ -128,8 +129,9 @@ async Task<int> RunAsync()
     // The connections the checker pooled before the fault may not have survived it (a database restart, terminated sessions).
     database.Clear();
     var quiet = healed > DateTimeOffset.UtcNow ? healed : DateTimeOffset.UtcNow;
-    // A replica that died or was stopped is taken out by the gateway; one cut off from the broker is alive and stays in.
-    if (replicas.Count > 1 && (fault.StartsWith("kill-", StringComparison.Ordinal) || fault.StartsWith("rolling-", StringComparison.Ordinal)))
+    // With replicas, one failing is no client's problem for long: a dead or stopped replica is taken out by the
+    // gateway, and one cut off from the broker answers from its outbox once its broker connection is known dead.
+    if (replicas.Count > 1)
     {
         replicaRules.AddRange(Invariants.AnsweredOnceTakenOut(log.All, injected));
     }
