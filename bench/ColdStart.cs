@@ -43,7 +43,7 @@ public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
                 }
 
                 await Task.Delay(20);
-                pid = shop.PidOf(service);
+                pid = shop.CurrentPidOf(service) ?? before;
             }
 
             var ready = Procfs.UptimeSeconds();

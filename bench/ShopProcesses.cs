@@ -12,6 +12,12 @@ public sealed class ShopProcesses(string root, string data)
     public int PidOf(string service) =>
         int.Parse(File.ReadAllText(Path.Combine(data, "run", $"{service}.pid")).Trim(), CultureInfo.InvariantCulture);
 
+    /// <summary>The service's pid, or null for the moment its supervisor is writing the pid file anew.</summary>
+    public int? CurrentPidOf(string service) =>
+        int.TryParse(File.ReadAllText(Path.Combine(data, "run", $"{service}.pid")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            ? pid
+            : null;
+
     /// <summary>Every replica of a service: Ordering, and Ordering-2, Ordering-3… when the shop runs several.</summary>
     public IEnumerable<int> PidsOf(string service) =>
         Directory.GetFiles(Path.Combine(data, "run"), $"{service}*.pid")
