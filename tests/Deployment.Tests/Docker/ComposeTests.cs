@@ -40,7 +40,7 @@ public sealed class ComposeTests(ComposeShop shop) : IClassFixture<ComposeShop>
     {
         Assert.SkipUnless(ComposeShop.Enabled, Skipped);
 
-        await shop.Project.RunAsync("up", "-d", "--no-recreate", "--scale", "inventory=2");
+        await shop.Project.RunAsync("up", "-d", "--no-recreate", "--no-deps", "--scale", "inventory=2", "inventory");
         (await shop.Project.ContainersAsync("inventory")).Count.ShouldBe(2);
         await shop.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
 
