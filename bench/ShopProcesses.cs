@@ -10,7 +10,7 @@ public sealed class ShopProcesses(string root, string data)
     public const string LoadGenerator = "load generator";
 
     public int PidOf(string service) =>
-        int.Parse(File.ReadAllText(Path.Combine(data, "run", $"{service}.pid")).Trim(), CultureInfo.InvariantCulture);
+        CurrentPidOf(service) ?? throw new InvalidOperationException($"{service}'s pid file is empty");
 
     /// <summary>The service's pid, or null for the moment its supervisor is writing the pid file anew.</summary>
     public int? CurrentPidOf(string service) =>

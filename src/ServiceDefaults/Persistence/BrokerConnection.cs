@@ -4,7 +4,7 @@ namespace Shop.ServiceDefaults.Persistence;
 public static class BrokerConnection
 {
     /// <summary>
-    /// AMQP heartbeats every 2 s: a connection that has carried nothing for two or three of them is closed
+    /// AMQP heartbeats every 2 s: a connection that has carried nothing for about four of them is closed
     /// and reopened, and the publishes waiting on it fail over to the outbox's retry.
     /// </summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(2);

@@ -43,7 +43,7 @@ public static class Invariants
 
     /// <summary>
     /// How long a killed replica's agents (projections, the durability agent with the saga's timeouts) may stay
-    /// stopped, from the kill: the crash is seen within about 2 s (CrashedNodes), then an assignment round starts
+    /// stopped, from the kill: the crash is seen within about a second (CrashedNodes), then an assignment round starts
     /// them on a live replica.
     /// </summary>
     public static readonly TimeSpan AgentsResumeWithin = TimeSpan.FromSeconds(5);
