@@ -33,6 +33,7 @@ builder.AddServiceDefaults(new ShopService
 });
 builder.Services.AddSingleton(DeliverySettings.From(builder.Configuration));
 builder.Services.AddSingleton<MailSender>();
+builder.Services.AddSingleton<DeliveryAttempt>();
 builder.Services.AddAuditedStream<Notification>("notifications", "notification", n => n.CustomerId);
 
 var app = builder.Build();

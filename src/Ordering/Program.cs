@@ -58,6 +58,7 @@ builder.Services.AddDownstreamClient<CatalogClient>(builder.Configuration, "inve
 builder.Services.AddSingleton<IAccountStatus, LocalAccountStatus>();
 builder.Services.AddScoped<Pricing>();
 builder.Services.AddSingleton(FulfilmentSettings.From(builder.Configuration));
+builder.Services.AddHostedService<FulfilmentDeadlines>();
 builder.Services.AddAuditedStream<Order>("orders", "order", order => order.CustomerId);
 
 var app = builder.Build();

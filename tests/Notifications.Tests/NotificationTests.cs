@@ -58,6 +58,21 @@ public class NotificationTests(NotificationsFixture fixture)
     }
 
     [Fact]
+    public async Task the_first_delivery_attempt_commits_with_the_request_in_one_transaction()
+    {
+        var (customer, _) = await fixture.CustomerAsync();
+        var created = NotificationsFixture.Created(customer);
+
+        await fixture.Host.MessageBus().InvokeAsync(created);
+
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(NotifyCustomerHandler.IdFor(created.OrderId, "order-created"));
+        events.Select(e => e.EventTypeName).ShouldBe(["notification_requested", "notification_sent_v2"]);
+        // One transaction: PostgreSQL stamps both events with its start.
+        events[1].Timestamp.ShouldBe(events[0].Timestamp);
+    }
+
+    [Fact]
     public async Task a_redelivered_order_event_creates_no_second_notification()
     {
         var (customer, _) = await fixture.CustomerAsync();

@@ -98,6 +98,22 @@ public class OrderSagaTests(SagaFixture shop)
     }
 
     [Fact]
+    public async Task an_order_confirmed_before_its_deadlines_leaves_no_timer_to_fire()
+    {
+        var product = await shop.ProductAsync(stock: 2);
+
+        var (orderId, _) = await shop.CheckOutAsync(product, 1, "pm_card_visa");
+
+        (await shop.SettledAsync(orderId)).Status.ShouldBe(OrderStatus.Confirmed);
+        // The deadlines lived on the saga, which is gone: no scheduled timeout is left to store, fire and clean up.
+        var timers = await Database.RowsAsync(
+            $"select message_type from saga_ordering.wolverine_incoming_envelopes where status = 'Scheduled' and message_type ilike '%timed%out%'");
+        timers.ShouldBeEmpty();
+        await using var session = shop.Ordering.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        (await session.LoadAsync<ordering::Shop.Ordering.Fulfilment.OrderFulfilment>(orderId)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task slow_card_answers_do_not_hold_up_the_payments_queued_behind_them()
     {
         // Found by the fault runs: with Wolverine's default of five handlers per listener, a few more

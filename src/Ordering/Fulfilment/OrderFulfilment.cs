@@ -16,7 +16,10 @@ public enum FulfilmentStep
 /// <summary>
 /// Takes a checked-out order through Inventory and Payments: reserve stock (or cancel), take payment
 /// (or release stock and cancel), confirm. Each step waits a bounded time; a reply that does not
-/// belong to the current step is a duplicate or a late reply and changes nothing here. Replies that
+/// belong to the current step is a duplicate or a late reply and changes nothing here. The wait is a
+/// <see cref="Deadline"/> on the saga itself, watched by <see cref="FulfilmentDeadlines"/>, rather
+/// than a scheduled message per step: nearly every order ends long before it, and a deadline that is
+/// never reached then costs nothing to store, fire or clean up. Replies that
 /// arrive after the saga ended are handled by <c>NotFound</c>: a late capture for a cancelled order
 /// is refunded, a late reservation released. Stored by Marten beside the order's events, so the
 /// saga's state, the order's events and the outgoing messages commit together.
@@ -35,8 +38,11 @@ public sealed class OrderFulfilment : Saga
 
     public FulfilmentStep Step { get; set; }
 
+    /// <summary>When the current step gives up. Empty on a saga begun before deadlines were kept here: its step's scheduled timeout still fires.</summary>
+    public DateTimeOffset? Deadline { get; set; }
+
     /// <summary>The saga of a just-checked-out order, and its first messages.</summary>
-    public static (OrderFulfilment Saga, object[] Messages) Begin(Order order, FulfilmentSettings settings) =>
+    public static (OrderFulfilment Saga, object[] Messages) Begin(Order order, FulfilmentSettings settings, DateTimeOffset now) =>
     (
         new OrderFulfilment
         {
@@ -46,14 +52,12 @@ public sealed class OrderFulfilment : Saga
             Currency = order.Currency!,
             PaymentMethod = order.PaymentMethod!,
             Step = FulfilmentStep.Reserving,
+            Deadline = now + settings.ReservationTimeout,
         },
-        [
-            new ReserveStock(order.Id, [.. order.Lines.Select(l => new StockLine(l.ProductId, l.Quantity))]),
-            new ReservationTimedOut(order.Id, settings.ReservationTimeout),
-        ]);
+        [new ReserveStock(order.Id, [.. order.Lines.Select(l => new StockLine(l.ProductId, l.Quantity))])]);
 
     public async Task<OutgoingMessages> Handle(
-        [SagaIdentityFrom(nameof(StockReservedForOrder.OrderId))] StockReservedForOrder reply, IDocumentSession session, FulfilmentSettings settings, CancellationToken ct)
+        [SagaIdentityFrom(nameof(StockReservedForOrder.OrderId))] StockReservedForOrder reply, IDocumentSession session, FulfilmentSettings settings, TimeProvider clock, CancellationToken ct)
     {
         if (Step != FulfilmentStep.Reserving)
         {
@@ -68,7 +72,8 @@ public sealed class OrderFulfilment : Saga
         }
 
         Step = FulfilmentStep.Paying;
-        return [new ProcessPayment(Id, CustomerId, Total, Currency, PaymentMethod), new PaymentTimedOut(Id, settings.PaymentTimeout)];
+        Deadline = clock.GetUtcNow() + settings.PaymentTimeout;
+        return [new ProcessPayment(Id, CustomerId, Total, Currency, PaymentMethod)];
     }
 
     public async Task<OutgoingMessages> Handle(

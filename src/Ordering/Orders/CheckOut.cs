@@ -40,11 +40,11 @@ public static class CheckOutEndpoint
     [WolverinePost("/orders/{id}/checkout", OperationId = "checkOutOrder")]
     [EndpointSummary("Check out: reserve the stock and take the payment, asynchronously."), ProducesResponseType<OrderResponse>(StatusCodes.Status202Accepted)]
     public static async Task<IResult> Post(
-        Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, FulfilmentSettings settings, IMessageBus bus, HttpContext http)
+        Guid id, CheckOut command, ClaimsPrincipal user, IDocumentSession session, FulfilmentSettings settings, TimeProvider clock, IMessageBus bus, HttpContext http)
     {
         var result = await session.DecideAsync(id, http, bus, order => Decide(order, Callers.From(user), command.PaymentMethod!.Trim()), async (_, submitted) =>
         {
-            var (saga, messages) = OrderFulfilment.Begin(submitted, settings);
+            var (saga, messages) = OrderFulfilment.Begin(submitted, settings, clock.GetUtcNow());
             session.Insert(saga);
             foreach (var message in messages)
             {

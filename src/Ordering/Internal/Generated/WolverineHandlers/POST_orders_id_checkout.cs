@@ -16,13 +16,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Shop.Ordering.Fulfilment.FulfilmentSettings _fulfilmentSettings;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public POST_orders_id_checkout(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Shop.Ordering.Fulfilment.FulfilmentSettings fulfilmentSettings, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public POST_orders_id_checkout(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Shop.Ordering.Fulfilment.FulfilmentSettings fulfilmentSettings, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _fulfilmentSettings = fulfilmentSettings;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -60,7 +62,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Shop.Ordering.Orders.CheckOutEndpoint.Post(id, command, httpContext.User, documentSession, _fulfilmentSettings, messageContext, httpContext).ConfigureAwait(false);
+            var result = await Shop.Ordering.Orders.CheckOutEndpoint.Post(id, command, httpContext.User, documentSession, _fulfilmentSettings, _timeProvider, messageContext, httpContext).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

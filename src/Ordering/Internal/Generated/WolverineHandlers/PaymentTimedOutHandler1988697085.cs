@@ -38,7 +38,7 @@ namespace Internal.Generated.WolverineHandlers
             var orderFulfilment_sagaId = await documentSession.LoadAsync<Shop.Ordering.Fulfilment.OrderFulfilment>(sagaId, cancellation).ConfigureAwait(false);
             if (orderFulfilment_sagaId == null)
             {
-                return;
+                throw new Wolverine.Persistence.Sagas.UnknownSagaException(typeof(Shop.Ordering.Fulfilment.OrderFulfilment), sagaId);
             }
             else
             {

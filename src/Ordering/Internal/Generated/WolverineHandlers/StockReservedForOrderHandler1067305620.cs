@@ -3,6 +3,7 @@
 using Microsoft.Extensions.Logging;
 using Shop.Ordering.Fulfilment;
 using Shop.ServiceDefaults.DeadLetters;
+using System;
 using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
@@ -14,13 +15,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Microsoft.Extensions.Logging.ILogger<Shop.Ordering.Fulfilment.OrderFulfilment> _loggerOfOrderFulfilment;
         private readonly Shop.Ordering.Fulfilment.FulfilmentSettings _fulfilmentSettings;
         private readonly Shop.ServiceDefaults.DeadLetters.HandlerFaults _handlerFaults;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public StockReservedForOrderHandler1067305620(Microsoft.Extensions.Logging.ILogger<Shop.Ordering.Fulfilment.OrderFulfilment> loggerOfOrderFulfilment, Shop.Ordering.Fulfilment.FulfilmentSettings fulfilmentSettings, Shop.ServiceDefaults.DeadLetters.HandlerFaults handlerFaults, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public StockReservedForOrderHandler1067305620(Microsoft.Extensions.Logging.ILogger<Shop.Ordering.Fulfilment.OrderFulfilment> loggerOfOrderFulfilment, Shop.Ordering.Fulfilment.FulfilmentSettings fulfilmentSettings, Shop.ServiceDefaults.DeadLetters.HandlerFaults handlerFaults, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _loggerOfOrderFulfilment = loggerOfOrderFulfilment;
             _fulfilmentSettings = fulfilmentSettings;
             _handlerFaults = handlerFaults;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
 
@@ -59,7 +62,7 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.saga.type", "Shop.Ordering.Fulfilment.OrderFulfilment");
                 
                 // The actual message execution
-                var outgoing1 = await orderFulfilment_sagaId.Handle(stockReservedForOrder, documentSession, _fulfilmentSettings, cancellation).ConfigureAwait(false);
+                var outgoing1 = await orderFulfilment_sagaId.Handle(stockReservedForOrder, documentSession, _fulfilmentSettings, _timeProvider, cancellation).ConfigureAwait(false);
 
                 
                 // Outgoing, cascaded message
