@@ -114,6 +114,20 @@ public class OrderSagaTests(SagaFixture shop)
     }
 
     [Fact]
+    public async Task a_timeout_that_reaches_a_finished_saga_changes_nothing()
+    {
+        var product = await shop.ProductAsync(stock: 2);
+        var (orderId, _) = await shop.CheckOutAsync(product, 1, "pm_card_visa");
+        (await shop.SettledAsync(orderId)).Status.ShouldBe(OrderStatus.Confirmed);
+
+        // Sent by a look that read the saga just before the payment's reply ended it, or by a second process.
+        await shop.RedeliverAsync(new ordering::Shop.Ordering.Fulfilment.PaymentTimedOut(orderId));
+        await shop.RedeliverAsync(new ordering::Shop.Ordering.Fulfilment.ReservationTimedOut(orderId));
+
+        (await shop.OrderAsync(orderId)).Status.ShouldBe(OrderStatus.Confirmed);
+    }
+
+    [Fact]
     public async Task slow_card_answers_do_not_hold_up_the_payments_queued_behind_them()
     {
         // Found by the fault runs: with Wolverine's default of five handlers per listener, a few more

@@ -158,6 +158,13 @@ public sealed class OrderFulfilment : Saga
     public static void NotFound(PaymentFailed reply, ILogger<OrderFulfilment> log) =>
         log.LogInformation("Late payment refusal for finished order {OrderId}: nothing to do", reply.OrderId);
 
+    /// <summary>The saga ended while its timeout was on its way (a reply won the race, or another process sent it too).</summary>
+    public static void NotFound(ReservationTimedOut timeout, ILogger<OrderFulfilment> log) =>
+        log.LogInformation("Reservation timeout for finished order {OrderId}: nothing to do", timeout.OrderFulfilmentId);
+
+    public static void NotFound(PaymentTimedOut timeout, ILogger<OrderFulfilment> log) =>
+        log.LogInformation("Payment timeout for finished order {OrderId}: nothing to do", timeout.OrderFulfilmentId);
+
     public static void NotFound(CancelFulfilment cancel, ILogger<OrderFulfilment> log) =>
         log.LogInformation("Cancellation of order {OrderId} reached a finished saga: its last step compensated already", cancel.OrderFulfilmentId);
 }

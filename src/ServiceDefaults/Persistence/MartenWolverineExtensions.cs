@@ -104,7 +104,8 @@ public static class MartenWolverineExtensions
             // by default) before it may be placed again: after a crash the projections waited that long
             // (3 s here kept a killed replica's agents stopped 14 s in a replica fault run; with 1 s, 3.1–6.5 s).
             opts.Durability.CheckAssignmentPeriod = 1.Seconds();
-            // Saga timeouts are scheduled messages: look for due ones every second so they fire on time.
+            // Scheduled retries (a failed handler's later tries, a notification's next attempt) are stored:
+            // look for due ones every second so they fire on time.
             opts.Durability.ScheduledJobFirstExecution = 1.Seconds();
             opts.Durability.ScheduledJobPollingTime = 1.Seconds();
 
