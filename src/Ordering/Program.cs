@@ -1,4 +1,6 @@
 using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Caching.Memory;
 using Shop.Contracts;
 using Shop.Contracts.Inventory;
 using Shop.Contracts.Payments;
@@ -56,6 +58,7 @@ builder.AddServiceDefaults(new ShopService
 });
 builder.Services.AddDownstreamClient<CatalogClient>(builder.Configuration, "inventory", "http://127.0.0.1:3003");
 builder.Services.AddSingleton<IAccountStatus, LocalAccountStatus>();
+builder.Services.ConfigureMarten((services, opts) => opts.Listeners.Add(new AccountChanges(services.GetRequiredService<IMemoryCache>())));
 builder.Services.AddScoped<Pricing>();
 builder.Services.AddSingleton(FulfilmentSettings.From(builder.Configuration));
 builder.Services.AddHostedService<FulfilmentDeadlines>();
