@@ -53,9 +53,12 @@ public sealed partial class FulfilmentDeadlines(IDocumentStore store, IWolverine
         // Forget what was sent for sagas that moved on or ended, so the set stays as small as the overdue list.
         _sent.IntersectWith(overdue.Select(s => (s.Id, s.Step)));
         var bus = new MessageBus(wolverine);
-        foreach (var saga in overdue.Where(s => _sent.Add((s.Id, s.Step))))
+        foreach (var saga in overdue.Where(s => !_sent.Contains((s.Id, s.Step))))
         {
+            // Counted as sent only once the durable queue has it: a publish that fails (the database
+            // away) is tried again on the next look.
             await bus.PublishAsync(TimeoutFor(saga));
+            _sent.Add((saga.Id, saga.Step));
         }
     }
 
