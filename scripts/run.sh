@@ -119,7 +119,7 @@ supervise() { # supervise <Service> <port> <id>
   as_service "$name"
   while [ ! -f "$run/stopping" ]; do
     local started=$SECONDS
-    ( cd "$(dirname "$dll")" && Urls="http://127.0.0.1:$port" exec dotnet "$dll" ) >>"$logs/$id.log" 2>&1 &
+    ( cd "$(dirname "$dll")" && Shop__JitProfileDirectory="$data/jit/$id" Urls="http://127.0.0.1:$port" exec dotnet "$dll" ) >>"$logs/$id.log" 2>&1 &
     echo $! >"$run/$id.pid"
     local code=0
     wait $! || code=$?

@@ -44,6 +44,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>What every Shop web host does, the gateway included: telemetry, JSON logs, errors, tokens.</summary>
     public static WebApplicationBuilder AddWebDefaults(this WebApplicationBuilder builder, string name)
     {
+        builder.AddJitProfile(name);
         builder.WebHost.ConfigureKestrel(o =>
         {
             // Shop's requests are small JSON documents: anything bigger is refused with 413 before it is read.
