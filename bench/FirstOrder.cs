@@ -5,9 +5,10 @@ public sealed record FirstOrderResult(double CreateMilliseconds, double Checkout
 /// <summary>
 /// The first order the freshly started services see (right after the cold starts, before any other
 /// order): what a customer waits for after a start, a restart or a rolling deploy. The order after it
-/// is measured the same way, for comparison.
+/// is measured the same way, for comparison. <paramref name="round"/> keeps each round's customer and
+/// product apart.
 /// </summary>
-public sealed class FirstOrder
+public sealed class FirstOrder(string round)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
@@ -17,10 +18,10 @@ public sealed class FirstOrder
         using var http = ShopApi.Client(ShopApi.Gateway);
         var api = new ShopApi(http);
         var admin = await api.TokenAsync("admin@shop.local", "admin passphrase 1");
-        var product = await api.AddProductAsync(admin, "FIRST-ORDER", 10, 1_000);
+        var product = await api.AddProductAsync(admin, $"FIRST-ORDER-{round.ToUpperInvariant()}", 10, 1_000);
         const string password = "first order passphrase";
-        await api.RegisterAsync("first@bench.local", password, "First customer");
-        var token = await api.TokenAsync("first@bench.local", password);
+        await api.RegisterAsync($"first-{round}@bench.local", password, "First customer");
+        var token = await api.TokenAsync($"first-{round}@bench.local", password);
 
         var created = TimeProvider.System.GetTimestamp();
         var first = await api.CreateOrderAsync(token, product);

@@ -29,8 +29,8 @@ var coldStarts = await new ColdStart(sizes, shop).RunAsync();
 await Task.Delay(TimeSpan.FromSeconds(sizes.Quick ? 1 : 5));
 var idle = shop.ResidentKiB();
 
-Console.WriteLine("first order after start");
-var firstOrder = await new FirstOrder().RunAsync();
+Console.WriteLine("first order after start (a new build: no JIT profile to play)");
+var firstOrder = await new FirstOrder("new").RunAsync();
 
 Console.WriteLine("database ceiling (pgbench -N)");
 var database = await new DatabaseCeiling(sizes, options.Postgres, options.PgBin).RunAsync();
@@ -42,12 +42,22 @@ var appends = await new EventAppends(sizes, options.Postgres).RunAsync();
 Console.WriteLine("orders through the gateway");
 var orders = await new OrderLoad(sizes, shop, options.Postgres).RunAsync();
 
+// Each process's graceful stop writes its JIT profile (of the order load above); its next start plays it.
+Console.WriteLine("restart after serving orders");
+var restarts = await new ColdStart(sizes, shop).RunAsync();
+Console.WriteLine("first order after that restart (the JIT profile played)");
+var firstOrderAfterRestart = await new FirstOrder("restart").RunAsync();
+
 Console.WriteLine("gateway overhead (wrk)");
 var reads = await new GatewayOverhead(sizes).RunAsync();
 
 Console.WriteLine("projection rebuild");
 var rebuild = await new ProjectionRebuild(sizes, options.Root, options.Postgres).RunAsync();
 
-var results = new BenchResults(machine, clock.Elapsed.TotalSeconds, coldStarts, firstOrder, idle, database, appends, orders, reads, rebuild);
+var results = new BenchResults(machine, clock.Elapsed.TotalSeconds, coldStarts, firstOrder, idle, database, appends, orders, reads, rebuild)
+{
+    Restarts = restarts,
+    FirstOrderAfterRestart = firstOrderAfterRestart,
+};
 await Report.WriteAsync(results, options.Output, Path.Combine(options.Root, "bench", "FINDINGS.md"));
 Console.WriteLine($"report: {Path.Combine(options.Output, "report.md")} ({clock.Elapsed.TotalMinutes:F1} minutes)");

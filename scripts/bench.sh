@@ -84,6 +84,8 @@ bench() {
     --postgres "$ConnectionStrings__Postgres" --pg-bin "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)" "$@"
 }
 
+# A new build has no JIT profiles (Shop__JitProfileDirectory): nor does the benchmark's first start.
+rm -rf "$data/jit"
 start_shop 1
 bench ${args[@]+"${args[@]}"}
 if [ "$replicas" -gt 1 ]; then

@@ -14,12 +14,15 @@ public static class HealthEndpoints
     /// <summary>Checks tagged with this take part in readiness; liveness runs none.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>The process's own infrastructure (its database and broker), as opposed to the services a gateway forwards to.</summary>
+    public const string InfrastructureTag = "infrastructure";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
     public static IHealthChecksBuilder AddShopHealthChecks(this IServiceCollection services) =>
         services.AddHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5))
-            .AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag, InfrastructureTag], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [ReadyTag, InfrastructureTag], timeout: TimeSpan.FromSeconds(5));
 
     /// <summary>Lag metrics for every async projection, and readiness that reports a stalled one as degraded.</summary>
     public static IServiceCollection AddProjectionLag(this IServiceCollection services)

@@ -1,7 +1,9 @@
 using System.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Shop.ServiceDefaults.Health;
 
 namespace Shop.ServiceDefaults.Hosting;
 
@@ -12,8 +14,10 @@ namespace Shop.ServiceDefaults.Hosting;
 /// instantiations over Shop's own types, which no ahead-of-time image holds) in the hops of its checkout.
 /// </summary>
 /// <remarks>
-/// Recording starts once the host has started: the runtime keeps at most 16,384 methods, and start-up
-/// alone would fill them. The profile is written by a graceful stop only (a killed process leaves the
+/// Playing and recording start once the process reaches its own database and broker (a gateway: once it
+/// has started): the background compiler would otherwise take the cores the start itself needs (on two
+/// cores it delayed readiness by seconds), and the runtime keeps at most 16,384 methods, which start-up
+/// alone would fill. The profile is written by a graceful stop only (a killed process leaves the
 /// previous one).
 /// </remarks>
 public static class JitProfile
@@ -28,7 +32,8 @@ public static class JitProfile
             var build = Build(typeof(JitProfile).Assembly.ManifestModule.ModuleVersionId, System.Reflection.Assembly.GetEntryAssembly()?.ManifestModule.ModuleVersionId);
             var file = JitProfileFiles.Prepare(directory, name, build);
             ProfileOptimization.SetProfileRoot(directory);
-            builder.Services.AddHostedService(services => new JitProfileRecording(services.GetRequiredService<IHostApplicationLifetime>(), file));
+            builder.Services.AddHostedService(services => new JitProfileRecording(
+                services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<HealthCheckService>(), file));
         }
 
         return builder;
@@ -72,13 +77,20 @@ public static class JitProfileFiles
     }
 }
 
-internal sealed class JitProfileRecording(IHostApplicationLifetime lifetime, string fileName) : IHostedService
+internal sealed class JitProfileRecording(IHostApplicationLifetime lifetime, HealthCheckService health, string fileName) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        lifetime.ApplicationStarted.Register(() => ProfileOptimization.StartProfile(fileName));
-        return Task.CompletedTask;
-    }
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(200);
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        await using var registration = lifetime.ApplicationStarted.Register(started.SetResult);
+        await started.Task.WaitAsync(stoppingToken);
+        while ((await health.CheckHealthAsync(c => c.Tags.Contains(HealthEndpoints.InfrastructureTag), stoppingToken)).Status == HealthStatus.Unhealthy)
+        {
+            await Task.Delay(ReadyPoll, stoppingToken);
+        }
+
+        ProfileOptimization.StartProfile(fileName);
+    }
 }
