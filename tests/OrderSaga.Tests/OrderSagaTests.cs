@@ -107,7 +107,7 @@ public class OrderSagaTests(SagaFixture shop)
         (await shop.SettledAsync(orderId)).Status.ShouldBe(OrderStatus.Confirmed);
         // The deadlines lived on the saga, which is gone: no scheduled timeout is left to store, fire and clean up.
         var timers = await Database.RowsAsync(
-            $"select message_type from saga_ordering.wolverine_incoming_envelopes where status = 'Scheduled' and message_type ilike '%timed%out%'");
+            "select message_type from saga_ordering.wolverine_incoming_envelopes where status = 'Scheduled' and message_type ilike '%timed%out%'");
         timers.ShouldBeEmpty();
         await using var session = shop.Ordering.Services.GetRequiredService<IDocumentStore>().QuerySession();
         (await session.LoadAsync<ordering::Shop.Ordering.Fulfilment.OrderFulfilment>(orderId)).ShouldBeNull();

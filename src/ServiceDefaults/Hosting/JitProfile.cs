@@ -64,10 +64,11 @@ public static class JitProfileFiles
             File.Delete(old);
         }
 
-        var best = new[] { current, kept }.Where(f => f.Exists).MaxBy(f => f.Length);
+        FileInfo[] both = [current, kept];
+        var best = both.Where(f => f.Exists).MaxBy(f => f.Length);
         if (best is not null)
         {
-            foreach (var other in new[] { current, kept }.Where(f => f != best))
+            foreach (var other in both.Where(f => f != best))
             {
                 best.CopyTo(other.FullName, overwrite: true);
             }
