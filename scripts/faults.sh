@@ -155,6 +155,22 @@ print(f'| {run["fault"]} | {run["checkouts"]} | {r["accepted"]} | {r["confirmed"
 PY
 }
 
+explain() { # explain <fault>: what a failed run saw, into the log (CI keeps only the log)
+  local report="$results/$1.report.json"
+  if [ -f "$report" ]; then
+    python3 - "$report" <<'PY' >&2
+import json, sys
+run = json.load(open(sys.argv[1]))
+for v in run["report"]["violations"]:
+    print(f'[faults]   {v["rule"]}: {v["subject"]}: {v["detail"]}')
+if run.get("agents"):
+    print(f'[faults]   agents of {run["agents"]["replica"]} resumed after {run["agents"]["resumedAfterSeconds"]} s')
+PY
+  else
+    tail -n 20 "$results/$1.out" | sed 's/^/[faults]   /' >&2
+  fi
+}
+
 main() {
   local checkouts=120 seconds=40 faults=() quick="" replicas=1
   while [ $# -gt 0 ]; do
@@ -187,6 +203,7 @@ main() {
       --replicas "$replicas" --out "$results" >"$results/$fault.out" 2>&1; then
       failed=1
       log "$fault: violations or failure; see $results/$fault.out"
+      explain "$fault"
     fi
     [ ! -f "$results/$fault.report.json" ] || row "$results/$fault.report.json" >>"$results/results.md"
   done
