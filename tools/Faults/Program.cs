@@ -110,7 +110,9 @@ async Task<int> RunAsync()
         double? seconds = kill.Agents.Count == 0 ? 0 : null;
         while (seconds is null && DateTimeOffset.UtcNow < deadline)
         {
-            var running = (await replicas.AgentsAsync(kill.Service, kill.AdminToken, cancel.Token)).Values.SelectMany(a => a).ToHashSet();
+            // The killed replica restarts meanwhile: a process still starting may take seconds to answer, which must not
+            // delay seeing the agents on the others.
+            var running = (await replicas.AgentsAsync(kill.Service, kill.AdminToken, cancel.Token, patience: TimeSpan.FromSeconds(1))).Values.SelectMany(a => a).ToHashSet();
             if (kill.Agents.All(running.Contains))
             {
                 seconds = Math.Round((DateTimeOffset.UtcNow - killed).TotalSeconds, 2);

@@ -54,30 +54,36 @@ public sealed class Replicas(int count)
         },
     };
 
-    /// <summary>What each live replica of a service runs (<c>GET /admin/node</c>); a replica that does not answer is left out.</summary>
-    public async Task<Dictionary<string, IReadOnlySet<string>>> AgentsAsync(string service, string adminToken, CancellationToken ct)
+    /// <summary>
+    /// What each live replica of a service runs (<c>GET /admin/node</c>), asked of all at once; a replica that does not
+    /// answer within <paramref name="patience"/> (dead, or still starting) is left out.
+    /// </summary>
+    public async Task<Dictionary<string, IReadOnlySet<string>>> AgentsAsync(string service, string adminToken, CancellationToken ct, TimeSpan? patience = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        var running = new Dictionary<string, IReadOnlySet<string>>();
-        foreach (var (id, port) in Of(service))
-        {
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/admin/node");
-                request.Headers.Authorization = new("Bearer", adminToken);
-                using var answer = await http.SendAsync(request, ct);
-                if (answer.StatusCode == HttpStatusCode.OK)
-                {
-                    var node = await answer.Content.ReadFromJsonAsync<JsonElement>(ct);
-                    running[id] = node.GetProperty("agents").EnumerateArray().Select(a => a.GetString()!).ToHashSet();
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Dead or not up yet: it runs nothing.
-            }
-        }
+        using var http = new HttpClient { Timeout = patience ?? TimeSpan.FromSeconds(3) };
+        var answers = await Task.WhenAll(Of(service).Select(async replica => (replica.Id, Agents: await AgentsOfAsync(http, replica.Port, adminToken, ct))));
+        return answers.Where(a => a.Agents is not null).ToDictionary(a => a.Id, a => a.Agents!);
+    }
 
-        return running;
+    private static async Task<IReadOnlySet<string>?> AgentsOfAsync(HttpClient http, int port, string adminToken, CancellationToken ct)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/admin/node");
+            request.Headers.Authorization = new("Bearer", adminToken);
+            using var answer = await http.SendAsync(request, ct);
+            if (answer.StatusCode != HttpStatusCode.OK)
+            {
+                return null;
+            }
+
+            var node = await answer.Content.ReadFromJsonAsync<JsonElement>(ct);
+            return node.GetProperty("agents").EnumerateArray().Select(a => a.GetString()!).ToHashSet();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            // Dead or not up yet: it runs nothing.
+            return null;
+        }
     }
 }
