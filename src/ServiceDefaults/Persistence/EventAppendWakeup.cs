@@ -21,7 +21,7 @@ public static class EventAppendWakeup
     /// The least time between two looks of the daemon. Each look writes the daemon's progress, so
     /// under load a look per commit would double the commits; a burst of commits this close together
     /// is seen in one look. A commit on a quiet service is still seen at once, or at most this long after
-    /// the previous look. A look costs about six statements of their own, so under load this sets the
+    /// the previous look. A look costs about six statements of its own, so under load this sets the
     /// daemon's share of the commits per order (bench/FINDINGS.md: 50 ms cost 13 more per order).
     /// </summary>
     public static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(100);

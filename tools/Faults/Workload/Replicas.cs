@@ -80,7 +80,7 @@ public sealed class Replicas(int count)
             var node = await answer.Content.ReadFromJsonAsync<JsonElement>(ct);
             return node.GetProperty("agents").EnumerateArray().Select(a => a.GetString()!).ToHashSet();
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when ((e is HttpRequestException or TaskCanceledException) && !ct.IsCancellationRequested)
         {
             // Dead or not up yet: it runs nothing.
             return null;
