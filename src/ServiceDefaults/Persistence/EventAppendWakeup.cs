@@ -10,8 +10,8 @@ using Shop.ServiceDefaults.Hosting;
 namespace Shop.ServiceDefaults.Persistence;
 
 /// <summary>
-/// Every commit that appends events sends a NOTIFY on the service's own channel, which wakes its
-/// daemon at once; polling stays as the fallback. Marten's own switch for this
+/// Every commit that appends events sends a NOTIFY on the service's own channel (<see cref="EventLogStorage"/>),
+/// which wakes its daemon at once; polling stays as the fallback. Marten's own switch for this
 /// (<c>UseListenNotifyForEventAppends</c>) uses one channel for every schema of the database, so
 /// each service's daemon would wake, poll and write its progress for every other service's commits.
 /// </summary>
@@ -26,15 +26,14 @@ public static class EventAppendWakeup
     /// </summary>
     public static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The channel the commits of the event log in <paramref name="schema"/> notify (<see cref="EventLogStorage"/>).</summary>
+    public static string ChannelFor(string schema) => $"shop_events_{schema}";
+
     public static IServiceCollection AddEventAppendWakeup(this IServiceCollection services, ShopSettings settings)
     {
-        var channel = $"shop_events_{settings.Schema}";
-        services.AddSingleton(provider => new EventAppendChannel(settings.Postgres, channel, provider.GetRequiredService<ILogger<EventAppendChannel>>()));
-        services.ConfigureMarten((provider, opts) =>
-        {
-            opts.Listeners.Add(new EventAppendNotifier(channel));
-            opts.Projections.Wakeup = provider.GetRequiredService<EventAppendChannel>().Wakeup;
-        });
+        services.AddSingleton(provider =>
+            new EventAppendChannel(settings.Postgres, ChannelFor(settings.Schema), provider.GetRequiredService<ILogger<EventAppendChannel>>()));
+        services.ConfigureMarten((provider, opts) => opts.Projections.Wakeup = provider.GetRequiredService<EventAppendChannel>().Wakeup);
         return services;
     }
 }

@@ -10,7 +10,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Audit;
-using Shop.ServiceDefaults.Audit.Chain;
 using Shop.ServiceDefaults.DeadLetters;
 using Shop.ServiceDefaults.EventSourcing;
 using Shop.ServiceDefaults.Hosting;
@@ -157,29 +156,13 @@ public static class MartenWolverineExtensions
         return builder;
     }
 
-    /// <summary>
-    /// Marten's and Wolverine's pool skips the <c>DISCARD ALL</c> Npgsql sends when a connection goes back to
-    /// the pool: it was every second statement (and commit) the services sent. What runs from this pool
-    /// leaves no session state behind: no temporary tables, <c>SET</c>s or <c>LISTEN</c>s, and advisory locks
-    /// that end with their transaction, except Wolverine's leader lock, which is held by the session and
-    /// released with <c>pg_advisory_unlock</c> before its connection closes (one that failed to unlock would
-    /// now stay on the pooled connection). The crashed-node lock and the append wake-up's <c>LISTEN</c> use
-    /// data sources of their own.
-    /// </summary>
-    private static string WithoutConnectionReset(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
-
     /// <summary>The service's store: its schema, serializer, metadata and document types, then the service's own projections.</summary>
     private static void ConfigureStore(StoreOptions opts, ShopService service, ShopSettings settings, PersonalDataKeys keys)
     {
-        opts.Connection(WithoutConnectionReset(settings.Postgres));
+        opts.Connection(EventLogStorage.PooledConnectionString(settings.Postgres));
         opts.DatabaseSchemaName = settings.Schema;
-        opts.Events.DatabaseSchemaName = settings.Schema;
-        opts.Events.MetadataConfig.EnableAll();
-        // EnableAll leaves the user name out in this Marten version; auditors need it.
-        opts.Events.MetadataConfig.UserNameEnabled = true;
+        EventLogStorage.Configure(opts, settings.Schema);
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => json.Converters.Add(new SealedPersonalData(keys)));
-        opts.Storage.Add(new EventChainSchema(opts));
         opts.Storage.Add(new PersonalDataSchema(opts));
         // Every document type is declared up front, so db-apply creates its table: a service
         // running as its app role cannot create one on first use.
@@ -188,9 +171,6 @@ public static class MartenWolverineExtensions
         opts.Schema.For<ProjectionRebuild>().UseOptimisticConcurrency(true);
         opts.Schema.For<AuditVerification>();
         opts.Listeners.Add(new IdempotentEffects());
-        // A skipped event is recorded in mt_high_water_skips instead of passing silently.
-        opts.Events.EnableAdvancedAsyncTracking = true;
-        ReadModelFreshness.Configure(opts);
         if (!settings.ApplySchemaOnStartup)
         {
             opts.AutoCreateSchemaObjects = AutoCreate.None;
@@ -198,5 +178,6 @@ public static class MartenWolverineExtensions
 
         opts.MapEventNames(service.ApplicationAssembly);
         service.Marten(opts);
+        EventLogStorage.NotifyAppends(opts, settings.Schema);
     }
 }
