@@ -4,6 +4,7 @@ using JasperFx;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
+using Shop.ServiceDefaults.Persistence;
 using Weasel.Core;
 
 namespace Shop.Bench;
@@ -14,14 +15,19 @@ public sealed record ItemCounted(Guid StreamId, int Number, string Note);
 public sealed record AppendRate(string Writer, int EventsPerTransaction, long Events, double EventsPerSecond);
 
 /// <summary>
-/// One writer appending events through Marten (configured as the services configure it), one event
-/// per transaction and then in batches, beside raw Npgsql writing the same rows into a copy of
-/// Marten's event table: one INSERT per transaction, and COPY in batches of the same size.
-/// Marten also keeps the stream's row (its version) up to date; the raw writer does not. Marten
-/// numbers events from its own sequence; the copy gets a sequence of its own as the column default.
+/// One writer appending events through Marten, configured as the services configure their event log
+/// (<see cref="EventLogStorage"/>: metadata columns, the hash chain's trigger, the NOTIFY that wakes the daemon, the
+/// connection pool), one event per transaction and then in batches, beside raw Npgsql writing the same rows
+/// into a copy of Marten's event table: one INSERT per transaction, and COPY in batches of the same size.
+/// A third writer INSERTs the same rows into Marten's own event table, where the chain's trigger and the
+/// stream's foreign key apply, which splits Marten's cost into the chain's and the rest (the append function,
+/// the stream's row, the notification, the client).
 /// </summary>
 public sealed class EventAppends(Sizes sizes, string postgres)
 {
+    /// <summary>The writer that INSERTs into Marten's own table, the chain's trigger firing.</summary>
+    public const string ChainedInsert = "Npgsql INSERT, Marten's table";
+
     private const string MartenSchema = "bench_marten";
     private const string RawTable = "bench_raw.mt_events";
     private static readonly string EventType = "item_counted";
@@ -30,20 +36,20 @@ public sealed class EventAppends(Sizes sizes, string postgres)
 
     public async Task<IReadOnlyList<AppendRate>> RunAsync()
     {
+        var connection = EventLogStorage.PooledConnectionString(postgres);
         await using var store = DocumentStore.For(o =>
         {
-            o.Connection(postgres);
+            o.Connection(connection);
             o.DatabaseSchemaName = MartenSchema;
-            o.Events.DatabaseSchemaName = MartenSchema;
-            o.Events.MetadataConfig.EnableAll();
-            o.Events.MetadataConfig.UserNameEnabled = true;
+            EventLogStorage.Configure(o, MartenSchema);
+            EventLogStorage.NotifyAppends(o, MartenSchema);
             o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
             o.AutoCreateSchemaObjects = AutoCreate.All;
             // Registering the event type is what makes Marten create its event tables up front.
             o.Events.AddEventType<ItemCounted>();
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var dataSource = NpgsqlDataSource.Create(postgres);
+        await using var dataSource = NpgsqlDataSource.Create(connection);
         await ExecuteAsync(dataSource, $"""
             create schema if not exists bench_raw;
             create table {RawTable} (like {MartenSchema}.mt_events including all);
@@ -55,7 +61,11 @@ public sealed class EventAppends(Sizes sizes, string postgres)
         {
             await MeasureAsync("Marten", 1, (stream, first) => MartenAsync(store, stream, first, 1)),
             await MeasureAsync("Marten", sizes.AppendBatch, (stream, first) => MartenAsync(store, stream, first, sizes.AppendBatch)),
-            await MeasureAsync("Npgsql INSERT", 1, (stream, first) => InsertAsync(dataSource, stream, first)),
+            await MeasureAsync("Npgsql INSERT", 1, (stream, first) => InsertAsync(dataSource, RawTable, stream, first)),
+            // Marten's event table has a foreign key to the stream's row: Marten starts the stream.
+            await MeasureAsync(ChainedInsert, 1, (stream, first) => first == 1
+                ? MartenAsync(store, stream, first, 1)
+                : InsertAsync(dataSource, $"{MartenSchema}.mt_events", stream, first)),
             await MeasureAsync("Npgsql COPY", sizes.AppendBatch, (stream, first) => CopyAsync(dataSource, stream, first, sizes.AppendBatch)),
         };
         await ExecuteAsync(dataSource, $"drop schema bench_raw cascade; drop schema {MartenSchema} cascade");
@@ -95,10 +105,12 @@ public sealed class EventAppends(Sizes sizes, string postgres)
         return count;
     }
 
-    private static async Task<int> InsertAsync(NpgsqlDataSource dataSource, Guid stream, int version)
+    /// <summary>The sequence number is drawn from the table's own sequence, as Marten's append function does.</summary>
+    private static async Task<int> InsertAsync(NpgsqlDataSource dataSource, string table, Guid stream, int version)
     {
+        var sequence = table.Replace(".mt_events", ".mt_events_sequence", StringComparison.Ordinal);
         await using var command = dataSource.CreateCommand(
-            $"insert into {RawTable} (id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type) values ($1, $2, $3, $4, $5, $6, '*DEFAULT*', $7)");
+            $"insert into {table} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type) values (nextval('{sequence}'), $1, $2, $3, $4, $5, $6, '*DEFAULT*', $7)");
         command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
         command.Parameters.Add(new NpgsqlParameter { Value = stream });
         command.Parameters.Add(new NpgsqlParameter { Value = (long)version });
