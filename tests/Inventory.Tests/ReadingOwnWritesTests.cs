@@ -29,6 +29,26 @@ public class ReadingOwnWritesTests(InventoryFixture fixture)
         (await result.ReadAsJsonAsync<CatalogItem>())!.Version.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task a_product_the_projection_has_not_written_is_read_from_its_events()
+    {
+        var id = await fixture.ProductAsync(name: "Unprojected lamp");
+        await fixture.CatalogItemAsync(id);
+        await using (var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            session.Delete<CatalogItem>(id);
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url($"/products/{id}");
+            s.StatusCodeShouldBeOk();
+        });
+
+        (await result.ReadAsJsonAsync<CatalogItem>())!.Name.ShouldBe("Unprojected lamp");
+    }
+
     [Theory]
     [InlineData("one")]
     [InlineData("\"1")]

@@ -56,7 +56,7 @@ public static class Consistency
 
     /// <summary>
     /// The answer to a GET of one read model: 200 with its ETag, after waiting for what the caller
-    /// names; 404 when it does not exist or (when it has an owner) belongs to someone other than the
+    /// names (a stream the projection has not reached yet is built from its events); 404 when it does not exist or (when it has an owner) belongs to someone other than the
     /// caller, unless the caller is an admin or auditor; 400 for a header that names nothing.
     /// </summary>
     /// <param name="knownToExist">The caller's token proves the resource exists (their own profile): wait for its first version too.</param>
@@ -83,6 +83,15 @@ public static class Consistency
                 return minVersion <= 0 || model?.Version >= minVersion;
             },
             http.RequestAborted);
+        // Not projected yet (just written, or the daemon not yet running after a start): built from its events
+        // instead, so that what a write acknowledged is never answered 404. Marten offers this on a document
+        // session only; this one writes nothing.
+        if (model is null)
+        {
+            await using var latest = session.DocumentStore.LightweightSession();
+            model = await latest.Events.FetchLatest<T>(id, http.RequestAborted);
+        }
+
         if (model is null || (ownerOf is not null && ownerOf(model) != http.User.UserId() && !http.User.IsAdminOrAuditor()))
         {
             return Problems.NotFound(what);
