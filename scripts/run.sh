@@ -113,9 +113,13 @@ apply_schemas() {
 }
 
 # Runs one process of a service forever: when it exits (crash, kill -9), it is started again after a
-# back-off that doubles up to 30 s, and resets once the process has stayed up for a minute.
+# back-off that doubles up to 30 s, and resets once the process has stayed up for a minute. With
+# replicas the first wait is 3 s, not 1: the other replicas take over the crashed one's agents first,
+# without its start-up competing with them for this machine's cores.
 supervise() { # supervise <Service> <port> <id>
-  local name=$1 port=$2 id=$3 dll="$root/src/$1/bin/$configuration/net10.0/Shop.$1.dll" backoff=1
+  local name=$1 port=$2 id=$3 dll="$root/src/$1/bin/$configuration/net10.0/Shop.$1.dll" first_backoff=1
+  [ "$replicas" -le 1 ] || first_backoff=3
+  local backoff=$first_backoff
   as_service "$name"
   while [ ! -f "$run/stopping" ]; do
     local started=$SECONDS
@@ -131,7 +135,7 @@ supervise() { # supervise <Service> <port> <id>
     fi
     printf '%s %s exited with code %s; restarting in %ss\n' "$(date -u +%FT%TZ)" "$id" "$code" "$backoff" | tee -a "$logs/supervisor.log" >&2
     sleep "$backoff"
-    if [ $((SECONDS - started)) -gt 60 ]; then backoff=1; else backoff=$((backoff * 2 > 30 ? 30 : backoff * 2)); fi
+    if [ $((SECONDS - started)) -gt 60 ]; then backoff=$first_backoff; else backoff=$((backoff * 2 > 30 ? 30 : backoff * 2)); fi
   done
 }
 

@@ -56,8 +56,9 @@ public static class Consistency
 
     /// <summary>
     /// The answer to a GET of one read model: 200 with its ETag, after waiting for what the caller
-    /// names (a stream the projection has not reached yet is built from its events); 404 when it does not exist or (when it has an owner) belongs to someone other than the
-    /// caller, unless the caller is an admin or auditor; 400 for a header that names nothing.
+    /// names (a stream the projection has not reached yet is built from its events); 404 when it does
+    /// not exist or (when it has an owner) belongs to someone other than the caller, unless the caller
+    /// is an admin or auditor; 400 for a header that names nothing.
     /// </summary>
     /// <param name="knownToExist">The caller's token proves the resource exists (their own profile): wait for its first version too.</param>
     public static async Task<IResult> ReadAsync<T>(
