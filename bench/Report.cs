@@ -217,7 +217,7 @@ public static class Report
 
         md.AppendLine("## Event appends");
         md.AppendLine();
-        md.AppendLine("One writer, each way for the same time, into the benchmark's database, over the services' connection pool (statements prepared). Marten is configured as the services configure their event log (`EventLogStorage`: metadata columns, the hash chain's trigger, the NOTIFY that wakes the daemon; System.Text.Json). The raw writer puts the same rows into a copy of Marten's `mt_events` table (same columns and indexes, no foreign key, no trigger), and, one per transaction, into Marten's own table, where the stream's foreign key and the chain's trigger apply. Marten also keeps each stream's row (its version); the raw writers do not.");
+        md.AppendLine("One writer, each way for the same time, into the benchmark's database, over the services' connection pool. Marten is configured as the services configure their event log (`EventLogStorage`: metadata columns, the hash chain's trigger, the NOTIFY that wakes the daemon; System.Text.Json). The raw writer puts the same rows into a copy of Marten's `mt_events` table (same columns and indexes, no foreign key, no trigger), and, one per transaction, into Marten's own table, where the stream's foreign key and the chain's trigger apply. Marten also keeps each stream's row (its version); the raw writers do not.");
         md.AppendLine();
         Table(md, ["writer", "events per transaction", "events", "events/s"], r.Appends.Select(a => new[]
         {
