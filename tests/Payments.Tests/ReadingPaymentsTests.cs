@@ -22,6 +22,7 @@ public class ReadingPaymentsTests(PaymentsFixture fixture)
         var paid = await fixture.HandleAsync<PaymentSucceeded>(command);
 
         var byId = await GetAsync<PaymentView>($"/payments/{paid.PaymentId}", fixture.Tokens.Customer(customer), 200, minVersion: 3);
+        await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         var byOrder = await GetAsync<Page<PaymentView>>($"/payments?orderId={command.OrderId}", fixture.Tokens.Customer(customer), 200);
 
         (byId!.OrderId, byId.Status, byId.Captured).ShouldBe((command.OrderId, PaymentStatus.Captured, command.Amount));

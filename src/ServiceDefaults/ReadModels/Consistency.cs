@@ -17,8 +17,9 @@ public interface IVersioned
 /// <summary>
 /// Reading one's own writes. A read may name what it must reflect: a stream version (X-Min-Version,
 /// the ETag of a write) or a position in the service's event log (X-Consistency-Token, from any write
-/// of the service). The read waits, bounded, until the async projection has caught up; when it does
-/// not in time, the newest copy is answered and its version says how old it is.
+/// of the service). One resource the projection has not reached is built from its events; a list waits,
+/// bounded, until the projection has passed the token. When what is named is not there in time, the
+/// newest copy is answered and its version says how old it is.
 /// </summary>
 public static class Consistency
 {
@@ -55,7 +56,7 @@ public static class Consistency
     }
 
     /// <summary>
-    /// The answer to a GET of one read model: 200 with its ETag, after waiting for what the caller
+    /// The answer to a GET of one read model: 200 with its ETag, reflecting at least what the caller
     /// names (a stream the projection has not reached yet is built from its events); 404 when it does
     /// not exist or (when it has an owner) belongs to someone other than the caller, unless the caller
     /// is an admin or auditor; 400 for a header that names nothing.
@@ -81,18 +82,18 @@ public static class Consistency
             async ct =>
             {
                 model = await session.LoadAsync<T>(id, ct);
+                if (model is null || model.Version < minVersion)
+                {
+                    // Not projected yet, or not this far (just written, or the daemon not yet running after a
+                    // start): built from its events instead, so a read never waits for the projection to answer
+                    // what a write acknowledged. Marten offers this on a document session only; this one writes nothing.
+                    await using var latest = session.DocumentStore.LightweightSession();
+                    model = await latest.Events.FetchLatest<T>(id, ct) ?? model;
+                }
+
                 return minVersion <= 0 || model?.Version >= minVersion;
             },
             http.RequestAborted);
-        // Not projected yet (just written, or the daemon not yet running after a start): built from its events
-        // instead, so that what a write acknowledged is never answered 404. Marten offers this on a document
-        // session only; this one writes nothing.
-        if (model is null)
-        {
-            await using var latest = session.DocumentStore.LightweightSession();
-            model = await latest.Events.FetchLatest<T>(id, http.RequestAborted);
-        }
-
         if (model is null || (ownerOf is not null && ownerOf(model) != http.User.UserId() && !http.User.IsAdminOrAuditor()))
         {
             return Problems.NotFound(what);
