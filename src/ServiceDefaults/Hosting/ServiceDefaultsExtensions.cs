@@ -101,5 +101,18 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>Runs the host, or one of the operators' commands when arguments name one.</summary>
-    public static Task<int> RunServiceAsync(this WebApplication app, string[] args) => app.RunJasperFxCommands(args);
+    /// <remarks>
+    /// A plain start skips the command line: finding the commands scans every referenced assembly (and
+    /// prints a line for each) on the cores the start itself needs.
+    /// </remarks>
+    public static async Task<int> RunServiceAsync(this WebApplication app, string[] args)
+    {
+        if (args.Length > 0)
+        {
+            return await app.RunJasperFxCommands(args);
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
 }
