@@ -19,11 +19,17 @@ public static class EventLogStorage
     /// released with <c>pg_advisory_unlock</c> before its connection closes (one that failed to unlock would
     /// now stay on the pooled connection). The crashed-node lock and the append wake-up's <c>LISTEN</c> use
     /// data sources of their own.
-    /// Statements are not prepared (Npgsql's automatic preparation): it cut PostgreSQL's CPU per order by a
-    /// third, but a replica taking over a crashed one's agents did so in 5 s instead of 3 (bench/FINDINGS.md).
+    /// The statements sent more than once on a connection are prepared there: PostgreSQL then parses and
+    /// plans each once per connection instead of on every call (bench/FINDINGS.md: its CPU per order fell by
+    /// a third). A prepared statement is planned again by PostgreSQL when a table it reads changes.
     /// </summary>
     public static string PooledConnectionString(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            NoResetOnClose = true,
+            MaxAutoPrepare = 100,
+            AutoPrepareMinUsages = 2,
+        }.ConnectionString;
 
     /// <summary>The event log in <paramref name="schema"/>: every metadata column and the chain.</summary>
     public static void Configure(StoreOptions opts, string schema)
