@@ -45,9 +45,9 @@ public static class EventLogStorage
     }
 
     /// <summary>
-    /// Adds the wake-up's NOTIFY to every transaction that appends events. Call it after every other listener that queues a statement:
-    /// the NOTIFY's (empty) result is not read back, so a statement queued after it, whose result Marten reads,
-    /// would be handed the NOTIFY's instead.
+    /// Adds the wake-up's NOTIFY to every transaction that appends events. Call it after every other
+    /// listener that queues a statement: the NOTIFY's (empty) result is not read back, so a statement
+    /// queued after it, whose result Marten reads, would be handed the NOTIFY's instead.
     /// </summary>
     public static void NotifyAppends(StoreOptions opts, string schema) =>
         opts.Listeners.Add(new EventAppendNotifier(EventAppendWakeup.ChannelFor(schema)));
