@@ -78,6 +78,9 @@ public static class Consistency
 
         var minVersion = Math.Max(asked, knownToExist ? 1 : 0);
         T? model = null;
+        // Marten builds from events on a document session only; this one writes nothing, and opens a connection
+        // only when it is asked.
+        await using var events = session.DocumentStore.LightweightSession();
         await Until(
             async ct =>
             {
@@ -86,9 +89,8 @@ public static class Consistency
                 {
                     // Not projected yet, or not this far (just written, or the daemon not yet running after a
                     // start): built from its events instead, so a read never waits for the projection to answer
-                    // what a write acknowledged. Marten offers this on a document session only; this one writes nothing.
-                    await using var latest = session.DocumentStore.LightweightSession();
-                    model = await latest.Events.FetchLatest<T>(id, ct) ?? model;
+                    // what a write acknowledged.
+                    model = await events.Events.FetchLatest<T>(id, ct) ?? model;
                 }
 
                 return minVersion <= 0 || model?.Version >= minVersion;
