@@ -42,6 +42,10 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan LagPoll = TimeSpan.FromMilliseconds(5);
 
+    // Each probe creates an order: at a tenth of a second apart the two probes added up to twenty
+    // creates a second to the 70 % load, which then was no longer 70 % of anything.
+    private static readonly TimeSpan ProbeSpacing = TimeSpan.FromMilliseconds(500);
+
     private readonly HttpClient gatewayClient = ShopApi.Client(ShopApi.Gateway);
     private readonly ConcurrentQueue<(DateTimeOffset At, string Phase)> confirmations = new();
     private readonly ConcurrentQueue<string> errors = new();
@@ -257,7 +261,7 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
     private static Task<List<double>> ProbeReadYourWriteAsync(string token, Guid product, TimeSpan duration) =>
         ProbeAsync(token, product, duration, (api, order) => api.ReadOwnOrderAsync(token, order));
 
-    /// <summary>Creates an order, times <paramref name="readBack"/> from the 201 on, and again a tenth of a second later, until the time is up.</summary>
+    /// <summary>Creates an order, times <paramref name="readBack"/> from the 201 on, and again <see cref="ProbeSpacing"/> later, until the time is up.</summary>
     private static async Task<List<double>> ProbeAsync(string token, Guid product, TimeSpan duration, Func<ShopApi, Guid, Task> readBack)
     {
         var api = new ShopApi(ShopApi.Client(ShopApi.Ordering));
@@ -269,7 +273,7 @@ public sealed class OrderLoad(Sizes sizes, ShopProcesses shop, string postgres)
             var written = Stopwatch.GetTimestamp();
             await readBack(api, order);
             milliseconds.Add(Stopwatch.GetElapsedTime(written).TotalMilliseconds);
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(ProbeSpacing);
         }
 
         return milliseconds;
