@@ -60,6 +60,9 @@ public static class StreamWrites
     {
         var expected = http.Request.ExpectedVersion();
         var ct = http.RequestAborted;
+        // The stream's reads commit with the append (OneTransactionPerWrite): begun here, after whatever
+        // the endpoint asked other services, so no connection waits on them.
+        await session.BeginTransactionAsync(ct);
         try
         {
             var stream = expected is { } v

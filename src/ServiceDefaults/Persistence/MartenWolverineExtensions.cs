@@ -112,6 +112,7 @@ public static class MartenWolverineExtensions
             // new state, with jittered back-off so racing handlers spread out instead of colliding again.
             // A handler made to fail on purpose (tests, rehearsals) is dead-lettered at once: there is nothing to retry.
             opts.Policies.AddMiddleware(typeof(HandlerFaultsMiddleware));
+            opts.Policies.AddMiddleware(typeof(OneTransactionPerWrite), OneTransactionPerWrite.Writes);
             opts.Policies.OnException<HandlerFailedOnPurposeException>().MoveToErrorQueue();
             opts.Policies.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>()
                 .RetryWithCooldown([.. Enumerable.Range(0, 12).Select(i => TimeSpan.FromMilliseconds(Math.Min(10 * Math.Pow(2, i), 500)))])

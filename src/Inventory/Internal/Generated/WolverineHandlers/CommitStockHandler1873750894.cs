@@ -26,6 +26,7 @@ namespace Internal.Generated.WolverineHandlers
             var commitStock = (Shop.Contracts.Inventory.CommitStock)context.Envelope.Message;
 
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Inventory.Reservations.CommitStockHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Inventory.Reservations.CommitStockHandler");
             

@@ -29,6 +29,7 @@ namespace Internal.Generated.WolverineHandlers
             var releaseStock = (Shop.Contracts.Inventory.ReleaseStock)context.Envelope.Message;
 
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Inventory.Reservations.ReleaseStockHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Inventory.Reservations.ReleaseStockHandler");
             

@@ -26,6 +26,7 @@ namespace Internal.Generated.WolverineHandlers
             var reserveStock = (Shop.Contracts.Inventory.ReserveStock)context.Envelope.Message;
 
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Inventory.Reservations.ReserveStockHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Inventory.Reservations.ReserveStockHandler");
             

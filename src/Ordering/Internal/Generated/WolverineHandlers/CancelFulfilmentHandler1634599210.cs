@@ -31,6 +31,7 @@ namespace Internal.Generated.WolverineHandlers
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("OrderFulfilmentId", cancelFulfilment.OrderFulfilmentId);
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Ordering.Fulfilment.OrderFulfilment");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Ordering.Fulfilment.OrderFulfilment");
             System.Guid sagaId = cancelFulfilment.OrderFulfilmentId;

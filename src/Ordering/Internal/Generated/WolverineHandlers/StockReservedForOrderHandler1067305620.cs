@@ -37,6 +37,7 @@ namespace Internal.Generated.WolverineHandlers
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("OrderId", stockReservedForOrder.OrderId);
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Ordering.Fulfilment.OrderFulfilment");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Ordering.Fulfilment.OrderFulfilment");
             System.Guid sagaId = stockReservedForOrder.OrderId;

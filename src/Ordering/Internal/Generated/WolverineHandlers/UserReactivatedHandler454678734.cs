@@ -26,6 +26,7 @@ namespace Internal.Generated.WolverineHandlers
             var userReactivated = (Shop.Contracts.Users.UserReactivated)context.Envelope.Message;
 
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Ordering.Customers.CustomerAccountHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Ordering.Customers.CustomerAccountHandler");
             
