@@ -72,8 +72,7 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
             {
                 try
                 {
-                    await HoldOwnLockAsync(database, stoppingToken);
-                    await RemoveDeadAsync(database, stoppingToken);
+                    await RemoveDeadAsync(await HoldOwnLockAsync(database, stoppingToken), stoppingToken);
                 }
                 catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
                 {
@@ -93,13 +92,12 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
         await database.DisposeAsync();
     }
 
-    private async Task HoldOwnLockAsync(NpgsqlDataSource database, CancellationToken ct)
+    /// <summary>The connection holding this node's lock, taken again when it was lost.</summary>
+    private async Task<NpgsqlConnection> HoldOwnLockAsync(NpgsqlDataSource database, CancellationToken ct)
     {
         if (_lock is not null)
         {
-            await using var alive = new NpgsqlCommand("select 1", _lock);
-            await alive.ExecuteScalarAsync(ct);
-            return;
+            return _lock;
         }
 
         var connection = await database.OpenConnectionAsync(ct);
@@ -108,11 +106,15 @@ internal sealed partial class CrashedNodes(IWolverineRuntime runtime, ShopSettin
         take.Parameters.AddWithValue("node", Me.ToString());
         await take.ExecuteNonQueryAsync(ct);
         _lock = connection;
+        return connection;
     }
 
-    private async Task RemoveDeadAsync(NpgsqlDataSource database, CancellationToken ct)
+    /// <summary>
+    /// Runs on the lock's own connection: one statement a round instead of a liveness ping, a pooled
+    /// connection and its reset, and a failure here is the sign that the lock went with the connection.
+    /// </summary>
+    private async Task RemoveDeadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
         var silent = new List<(Guid Id, int Number)>();
         await using (var query = new NpgsqlCommand(
             $"select id, node_number from {settings.Schema}.wolverine_nodes where id <> @me and health_check < now() - @silence", connection))
