@@ -12,6 +12,7 @@ public sealed record SimulatedProcessorSettings(TimeSpan SlowCardDelay);
 /// pm_card_insufficient_funds decline, pm_card_slow approves after a delay, anything else is an
 /// invalid payment method. Its ledger lives in its own table and commits on its own, outside the
 /// caller's transaction, exactly like a remote processor: a crash after a charge leaves the charge.
+/// The lookup of a key and the record of its operation are one transaction of the ledger's.
 /// </summary>
 public sealed class SimulatedCardProcessor(IDocumentStore store, SimulatedProcessorSettings settings) : ICardProcessor
 {
@@ -23,6 +24,7 @@ public sealed class SimulatedCardProcessor(IDocumentStore store, SimulatedProces
     public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct)
     {
         await using var ledger = store.LightweightSession();
+        await ledger.BeginTransactionAsync(ct);
         if (await ledger.LoadAsync<ProcessorOperation>(request.IdempotencyKey, ct) is { } earlier)
         {
             return new ChargeResult(earlier.Approved, earlier.AuthorizationCode, earlier.DeclineReason);
@@ -48,6 +50,7 @@ public sealed class SimulatedCardProcessor(IDocumentStore store, SimulatedProces
     public async Task RefundAsync(RefundRequest request, CancellationToken ct)
     {
         await using var ledger = store.LightweightSession();
+        await ledger.BeginTransactionAsync(ct);
         if (await ledger.LoadAsync<ProcessorOperation>(request.IdempotencyKey, ct) is not null)
         {
             return;
