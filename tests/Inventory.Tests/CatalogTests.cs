@@ -9,6 +9,17 @@ namespace Shop.Inventory.Tests;
 public class CatalogTests(InventoryFixture fixture)
 {
     [Fact]
+    public async Task receiving_stock_reads_the_product_inside_the_transaction_that_appends_to_it()
+    {
+        var id = await fixture.ProductAsync(stock: 3);
+
+        var reads = fixture.Statements.Statements.Where(s => s.Values.Contains(id) && s.Sql.Contains("mt_streams") && s.Sql.TrimStart().StartsWith("select")).ToList();
+
+        reads.ShouldNotBeEmpty();
+        reads.ShouldAllBe(s => s.InTransaction);
+    }
+
+    [Fact]
     public async Task anyone_reads_a_product_with_its_price_and_available_quantity()
     {
         var id = await fixture.ProductAsync(stock: 7, price: 12.5m);

@@ -18,13 +18,17 @@ public sealed class InventoryFixture : IAsyncLifetime
 
     public TestTokens Tokens { get; } = new();
 
+    /// <summary>The statements Marten sent that read reservations and stream versions.</summary>
+    public StatementRecorder Statements { get; } = new();
+
     public IAlbaHost Host { get; private set; } = null!;
 
     public string AdminToken { get; private set; } = "";
 
     public async ValueTask InitializeAsync()
     {
-        Host = await TestHosts.StartAsync<Program>(Schema, Tokens);
+        Host = await TestHosts.StartAsync<Program>(Schema, Tokens, adjust: host =>
+            host.ConfigureServices(services => services.ConfigureMarten(opts => opts.Logger(Statements))));
         await Host.ResetAllMartenDataAsync();
         AdminToken = Tokens.Admin();
     }

@@ -22,6 +22,20 @@ public class ReservationTests(InventoryFixture fixture)
     }
 
     [Fact]
+    public async Task a_reservation_reads_its_order_and_its_product_inside_the_transaction_that_writes_them()
+    {
+        var mug = await fixture.ProductAsync(stock: 2);
+        var order = Guid.NewGuid();
+
+        await fixture.HandleAsync<StockReservedForOrder>(InventoryFixture.Reserve(order, (mug, 1)));
+
+        var reads = fixture.Statements.Statements.Where(s => s.Values.Contains(order) || s.Values.Contains(mug)).ToList();
+        reads.ShouldContain(s => s.Sql.Contains("mt_doc_orderreservation") && s.Sql.TrimStart().StartsWith("select"));
+        reads.ShouldContain(s => s.Sql.Contains("mt_streams") && s.Sql.TrimStart().StartsWith("select"));
+        reads.Where(s => s.Sql.TrimStart().StartsWith("select")).ShouldAllBe(s => s.InTransaction);
+    }
+
+    [Fact]
     public async Task replies_are_routed_to_the_ordering_queue()
     {
         var mug = await fixture.ProductAsync(stock: 1);
