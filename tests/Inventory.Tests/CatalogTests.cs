@@ -13,7 +13,7 @@ public class CatalogTests(InventoryFixture fixture)
     {
         var id = await fixture.ProductAsync(stock: 3);
 
-        var reads = fixture.Statements.Statements.Where(s => s.Values.Contains(id) && s.Sql.Contains("mt_streams") && s.Sql.TrimStart().StartsWith("select")).ToList();
+        var reads = fixture.Statements.Statements.Where(s => s.Values.Contains(id) && s.Sql.Contains("mt_streams") && s.IsRead).ToList();
 
         reads.ShouldNotBeEmpty();
         reads.ShouldAllBe(s => s.InTransaction);

@@ -6,7 +6,10 @@ using Npgsql;
 namespace Shop.Inventory.Tests;
 
 /// <summary>One statement Marten sent: its text, its parameters' values, and whether it ran inside a transaction.</summary>
-public sealed record RecordedStatement(string Sql, IReadOnlyList<object?> Values, bool InTransaction);
+public sealed record RecordedStatement(string Sql, IReadOnlyList<object?> Values, bool InTransaction)
+{
+    public bool IsRead => Sql.TrimStart().StartsWith("select", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>Marten's logger for the tests' host: keeps the statements that read reservations and stream versions.</summary>
 public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
