@@ -86,6 +86,41 @@ public class when_a_service_fetches_the_signing_keys
         (await KidsAsync()).ShouldBe(["a"]);
     }
 
+    [Fact]
+    public async Task requests_arriving_while_the_first_fetch_is_under_way_wait_for_it_instead_of_finding_no_keys()
+    {
+        _identity.Kids = ["a"];
+        _identity.Hold = new TaskCompletionSource();
+
+        var first = KidsAsync();
+        var second = KidsAsync();
+        second.IsCompleted.ShouldBeFalse();
+        _identity.Hold.SetResult();
+
+        (await first).ShouldBe(["a"]);
+        (await second).ShouldBe(["a"]);
+        _identity.Fetches.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task tokens_naming_a_new_key_while_it_is_being_fetched_wait_for_that_fetch()
+    {
+        _identity.Kids = ["a"];
+        await KidsAsync();
+        _identity.Kids = ["a", "b"];
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        _identity.Hold = new TaskCompletionSource();
+
+        var first = _keys.PrepareForAsync("Bearer " + TokenNaming("b"), TestContext.Current.CancellationToken);
+        var second = _keys.PrepareForAsync("Bearer " + TokenNaming("b"), TestContext.Current.CancellationToken);
+        second.IsCompleted.ShouldBeFalse();
+        _identity.Hold.SetResult();
+        await Task.WhenAll(first, second);
+
+        (await KidsAsync()).ShouldBe(["a", "b"]);
+        _identity.Fetches.ShouldBe(2);
+    }
+
     private static string TokenNaming(string kid) =>
         $"{Base64UrlEncoder.Encode($$"""{"alg":"ES256","kid":"{{kid}}","typ":"at+jwt"}""")}.{Base64UrlEncoder.Encode("{}")}.c2ln";
 
@@ -101,11 +136,19 @@ public class when_a_service_fetches_the_signing_keys
 
         public int Fetches { get; private set; }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        /// <summary>When set, every answer waits for it: a fetch under way.</summary>
+        public TaskCompletionSource? Hold { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (Hold is { } hold)
+            {
+                await hold.Task;
+            }
+
             if (Down)
             {
-                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
             }
 
             var body = request.RequestUri!.AbsolutePath switch
@@ -113,7 +156,7 @@ public class when_a_service_fetches_the_signing_keys
                 "/.well-known/openid-configuration" => $$"""{"issuer":"shop-identity","jwks_uri":"{{Authority}}/jwks"}""",
                 _ => Keys(),
             };
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
 
         private string Keys()

@@ -9,9 +9,10 @@ namespace Shop.ServiceDefaults.Security;
 /// Identity's published signing keys, fetched again every <see cref="JwtSettings.KeysRefreshInterval"/>,
 /// so a key Identity stops publishing at the end of its grace period stops verifying here within
 /// that time (IdentityModel's own manager refreshes at most every five minutes). A token naming a
-/// key not seen yet has the keys fetched before it is checked (at most every two seconds). While Identity cannot be reached the keys fetched last
-/// stay in use (none at all before the first fetch: every token is refused), and only one request
-/// at a time waits for a fetch.
+/// key not seen yet has the keys fetched before it is checked (at most every two seconds). One fetch
+/// runs at a time: requests that need it (none known yet, or a key not seen yet) wait for it, the
+/// others are answered with the keys known. While Identity cannot be reached the keys fetched last
+/// stay in use (none at all before the first fetch: every token is refused).
 /// </summary>
 public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory http, TimeProvider clock, ILogger<PublishedSigningKeys> logger)
     : IConfigurationManager<OpenIdConnectConfiguration>
@@ -27,40 +28,19 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
     private DateTimeOffset _attemptedAt = DateTimeOffset.MinValue;
     private volatile bool _refreshRequested;
 
-    public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
-    {
-        var current = _current;
-        if (!Due())
-        {
-            return current ?? NoKeys();
-        }
-
-        // Someone else is fetching: answer with what is known rather than queue behind a slow Identity.
-        if (current is not null && !await _fetching.WaitAsync(TimeSpan.Zero, cancel))
-        {
-            return current;
-        }
-
-        if (current is null)
-        {
-            await _fetching.WaitAsync(cancel);
-        }
-
-        try
-        {
-            return Due() ? await FetchAsync(cancel) : _current ?? NoKeys();
-        }
-        finally
-        {
-            _fetching.Release();
-        }
-    }
+    /// <summary>
+    /// The keys known; fetched first when due. While a fetch is under way, a service that has keys answers
+    /// with them, one that has none yet (its first requests) waits for that fetch rather than refuse the token.
+    /// </summary>
+    public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) =>
+        GetAsync(waitForFetch: _current is null, cancel);
 
     public void RequestRefresh() => _refreshRequested = true;
 
     /// <summary>
     /// Before a bearer token is checked: when it names a key not fetched yet (Identity has just
-    /// rotated), the keys are fetched first, so the token's first request already verifies.
+    /// rotated), the keys are fetched first, or the fetch under way is waited for, so the token's
+    /// first request already verifies.
     /// </summary>
     public async Task PrepareForAsync(string? authorization, CancellationToken cancel)
     {
@@ -71,7 +51,35 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
         }
 
         RequestRefresh();
-        await GetConfigurationAsync(cancel);
+        await GetAsync(waitForFetch: true, cancel);
+    }
+
+    private async Task<OpenIdConnectConfiguration> GetAsync(bool waitForFetch, CancellationToken cancel)
+    {
+        var current = _current;
+        if (!waitForFetch && current is not null && !Due())
+        {
+            return current;
+        }
+
+        if (waitForFetch)
+        {
+            await _fetching.WaitAsync(cancel);
+        }
+        else if (!await _fetching.WaitAsync(TimeSpan.Zero, cancel))
+        {
+            // Someone else is fetching: answer with what is known rather than queue behind a slow Identity.
+            return current ?? NoKeys();
+        }
+
+        try
+        {
+            return Due() ? await FetchAsync(cancel) : _current ?? NoKeys();
+        }
+        finally
+        {
+            _fetching.Release();
+        }
     }
 
     private static string? KeyIdOf(string? authorization)
