@@ -10,24 +10,37 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
 {
     /// <summary>
     /// Signs and stores the current heads; false when nothing was appended since the last checkpoint, or when another
-    /// replica of the service is taking one right now. The transaction-scoped advisory lock is its first statement,
-    /// so its snapshot is taken once the lock is held: a replica that gets the lock after another committed sees
-    /// that checkpoint, and signs nothing twice.
+    /// replica of the service is taking one right now. The advisory lock is taken before the transaction begins, so
+    /// the transaction's snapshot (taken at its first read) comes after the lock is held: a replica that gets the lock
+    /// after another committed sees that checkpoint, and signs nothing twice. (A lock taken inside a repeatable-read
+    /// transaction would be that transaction's first statement, whose snapshot predates the lock.)
     /// </summary>
     public async Task<bool> TakeAsync(CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtext($1))", connection, transaction))
+        if (!await LockAsync(connection, "pg_try_advisory_lock", ct))
         {
-            lockCommand.Parameters.AddWithValue($"{store.Schema}.event-checkpoint");
-            if (!(bool)(await lockCommand.ExecuteScalarAsync(ct))!)
-            {
-                return false;
-            }
+            return false;
         }
 
+        try
+        {
+            return await SignHeadsAsync(connection, ct);
+        }
+        finally
+        {
+            // A pooled connection keeps session locks until its next use resets it, so the lock is let go here.
+            if (connection.State == ConnectionState.Open)
+            {
+                await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<bool> SignHeadsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var heads = await store.HeadsAsync(connection, ct);
         if (heads.Count == 0 || heads.Max(h => h.Sequence) == await store.LastCheckpointedSequenceAsync(connection, ct))
         {
@@ -44,6 +57,13 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
 
         await transaction.CommitAsync(ct);
         return true;
+    }
+
+    private async Task<bool> LockAsync(NpgsqlConnection connection, string function, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {function}(hashtext($1))", connection);
+        command.Parameters.AddWithValue($"{store.Schema}.event-checkpoint");
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }
 
