@@ -48,9 +48,9 @@ public sealed class FreshnessProbes(HttpClient http, ShopClient admin, ShopClien
         }
 
         probes.Add(await ReadBackAsync("ordering", "order created", customer, $"api/orders/{created}", "\"1\"", Stopwatch.StartNew(), ct));
-        if (await customer.CheckOutAsync(created, "pm_card_visa") is null)
+        if (await CheckOutAsync(created, ct) is { } refused)
         {
-            probes.Add(new FreshnessProbe("payments", "order checked out", null, "the checkout was refused after the heal"));
+            probes.Add(new FreshnessProbe("payments", "order checked out", null, $"the checkout was refused after the heal ({refused})"));
             return probes;
         }
 
@@ -58,6 +58,38 @@ public sealed class FreshnessProbes(HttpClient http, ShopClient admin, ShopClien
         probes.Add(await ListedAsync("payments", "payment of a checkout", $"api/payments?orderId={created}", created, checkedOut, ct));
         probes.Add(await ListedAsync("notifications", "notification of a confirmed order", "api/notifications?pageSize=100", created, checkedOut, ct));
         return probes;
+    }
+
+    /// <summary>
+    /// Checks the order out, again while the answer is a server error or none (the shop still recovering);
+    /// a conflict after such an answer means an earlier attempt went through. Null when checked out, else the refusal.
+    /// </summary>
+    private async Task<string?> CheckOutAsync(Guid order, CancellationToken ct)
+    {
+        var unanswered = false;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            if (await customer.CheckOutAsync(order, "pm_card_visa") is not null)
+            {
+                return null;
+            }
+
+            var status = customer.LastStatusAbout(order);
+            if (status is 409 && unanswered)
+            {
+                return null;
+            }
+
+            if (status is not (null or >= 500))
+            {
+                return $"answered {status}";
+            }
+
+            unanswered = true;
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+
+        return $"no answer but server errors in {Attempts} attempts";
     }
 
     private async Task<FreshnessProbe> OwnWriteAsync(

@@ -23,6 +23,15 @@ public sealed class RequestLog(string path) : IDisposable
         }
     }
 
+    /// <summary>The last request recorded about an order.</summary>
+    public RecordedRequest? LastAbout(Guid order)
+    {
+        lock (_gate)
+        {
+            return All.FindLast(r => r.OrderId == order);
+        }
+    }
+
     public static IReadOnlyList<RecordedRequest> Read(string path) =>
         [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<RecordedRequest>(l, Json)!)];
 

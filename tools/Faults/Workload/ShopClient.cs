@@ -45,6 +45,9 @@ public sealed class ShopClient(HttpClient http, RequestLog log, Guid customerId,
 
     public Task<Guid?> CheckOutAsync(Guid order, string card) => RecordAsync("checkout", order, $"api/orders/{order}/checkout", new { paymentMethod = card });
 
+    /// <summary>The status of the last answer about the order (null: no answer, or no request).</summary>
+    public int? LastStatusAbout(Guid order) => log.LastAbout(order)?.Status;
+
     public Task<Guid?> CancelAsync(Guid order) => RecordAsync("cancel", order, $"api/orders/{order}/cancel", new { });
 
     private async Task<Guid?> RecordAsync(string kind, Guid? order, string path, object body, string? key = null)
