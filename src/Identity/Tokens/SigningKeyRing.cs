@@ -66,11 +66,7 @@ public sealed class SigningKeyRing
         var created = _clock.GetUtcNow();
         var key = Load(ecdsa.ExportPkcs8PrivateKeyPem(), created);
         var path = Path.Combine(_settings.KeysDirectory, $"{created.ToString(FileTimeFormat, CultureInfo.InvariantCulture)}_{key.KeyId}.pem");
-        File.WriteAllText(path, ecdsa.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        PrivateKeyFile.Write(path, ecdsa.ExportPkcs8PrivateKeyPem());
 
         lock (_gate)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Shop.ServiceDefaults.Security;
 
 namespace Shop.ServiceDefaults.Audit.Chain;
 
@@ -45,12 +46,7 @@ public sealed class CheckpointKeys(AuditSettings settings)
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var created = DateTimeOffset.UtcNow.ToString(FileTimeFormat, CultureInfo.InvariantCulture);
         var path = Path.Combine(settings.KeyDirectory, $"{created}_{KeyId(key)}.pem");
-        File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        PrivateKeyFile.Write(path, key.ExportPkcs8PrivateKeyPem());
         return path;
     }
 

@@ -1,0 +1,27 @@
+namespace Shop.ServiceDefaults.Security;
+
+/// <summary>A private key's PEM file, as the services that generate their own keys write it.</summary>
+public static class PrivateKeyFile
+{
+    /// <summary>
+    /// Writes the file whole and readable by its owner only: under a temporary name that no key
+    /// lookup matches, then renamed. Services starting at once share the directory, and one that reads
+    /// it while another writes must find the whole key or none, never half a file.
+    /// </summary>
+    public static void Write(string path, string pem)
+    {
+        var written = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new StreamWriter(written, options))
+        {
+            file.Write(pem);
+        }
+
+        File.Move(written, path);
+    }
+}
