@@ -121,6 +121,22 @@ public class when_a_service_fetches_the_signing_keys
         _identity.Fetches.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task a_fetch_that_ends_while_others_wait_answers_them_all_even_when_it_failed()
+    {
+        _identity.Down = true;
+        _identity.Hold = new TaskCompletionSource();
+
+        var first = KidsAsync();
+        var second = KidsAsync();
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        _identity.Hold.SetResult();
+
+        (await first).ShouldBeEmpty();
+        (await second).ShouldBeEmpty();
+        _identity.Requests.ShouldBe(1);
+    }
+
     private static string TokenNaming(string kid) =>
         $"{Base64UrlEncoder.Encode($$"""{"alg":"ES256","kid":"{{kid}}","typ":"at+jwt"}""")}.{Base64UrlEncoder.Encode("{}")}.c2ln";
 
@@ -136,11 +152,14 @@ public class when_a_service_fetches_the_signing_keys
 
         public int Fetches { get; private set; }
 
+        public int Requests { get; private set; }
+
         /// <summary>When set, every answer waits for it: a fetch under way.</summary>
         public TaskCompletionSource? Hold { get; set; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            Requests++;
             if (Hold is { } hold)
             {
                 await hold.Task;
@@ -148,7 +167,7 @@ public class when_a_service_fetches_the_signing_keys
 
             if (Down)
             {
-                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+                return new HttpResponseMessage(HttpStatusCode.InternalServerError);
             }
 
             var body = request.RequestUri!.AbsolutePath switch

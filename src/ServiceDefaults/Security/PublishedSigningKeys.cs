@@ -27,6 +27,7 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
     private DateTimeOffset _attemptedAt = DateTimeOffset.MinValue;
     private volatile bool _refreshRequested;
+    private volatile int _fetches;
 
     /// <summary>
     /// The keys known; fetched first when due. While a fetch is under way, a service that has keys answers
@@ -62,6 +63,7 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
             return current;
         }
 
+        var fetchesBefore = _fetches;
         if (waitForFetch)
         {
             await _fetching.WaitAsync(cancel);
@@ -74,7 +76,8 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
 
         try
         {
-            return Due() ? await FetchAsync(cancel) : _current ?? NoKeys();
+            // A fetch that ended while this request waited answers it too: waiters never fetch one after another.
+            return Due() && _fetches == fetchesBefore ? await FetchAsync() : _current ?? NoKeys();
         }
         finally
         {
@@ -106,22 +109,30 @@ public sealed class PublishedSigningKeys(JwtSettings jwt, IHttpClientFactory htt
         return now - _attemptedAt >= MinimumBetweenFetches && (_refreshRequested || now - _fetchedAt >= jwt.KeysRefreshInterval);
     }
 
-    private async Task<OpenIdConnectConfiguration> FetchAsync(CancellationToken cancel)
+    /// <summary>
+    /// Not cancelled with the request that started it: others wait for it, and one client hanging up
+    /// must not leave them without keys. The HTTP client's timeout bounds it.
+    /// </summary>
+    private async Task<OpenIdConnectConfiguration> FetchAsync()
     {
         _attemptedAt = clock.GetUtcNow();
         try
         {
             var retriever = new HttpDocumentRetriever(http.CreateClient(HttpClientName)) { RequireHttps = jwt.RequireHttpsMetadata };
-            var fetched = await OpenIdConnectConfigurationRetriever.GetAsync(jwt.MetadataAddress, retriever, cancel);
+            var fetched = await OpenIdConnectConfigurationRetriever.GetAsync(jwt.MetadataAddress, retriever, CancellationToken.None);
             _current = fetched;
             _fetchedAt = _attemptedAt;
             _refreshRequested = false;
             return fetched;
         }
-        catch (Exception e) when (!cancel.IsCancellationRequested)
+        catch (Exception e)
         {
             logger.LogWarning(e, "Could not fetch Identity's signing keys from {Address}; the keys fetched last ({FetchedAt}) stay in use", jwt.MetadataAddress, _fetchedAt);
             return _current ?? NoKeys();
+        }
+        finally
+        {
+            _fetches++;
         }
     }
 
