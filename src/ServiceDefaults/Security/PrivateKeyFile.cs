@@ -17,11 +17,21 @@ public static class PrivateKeyFile
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var file = new StreamWriter(written, options))
+        try
         {
-            file.Write(pem);
-        }
+            using (var file = new FileStream(written, options))
+            {
+                file.Write(System.Text.Encoding.ASCII.GetBytes(pem));
+                // On disk before the rename: a crash never leaves an empty key under the real name.
+                file.Flush(flushToDisk: true);
+            }
 
-        File.Move(written, path);
+            File.Move(written, path);
+        }
+        catch
+        {
+            File.Delete(written);
+            throw;
+        }
     }
 }

@@ -19,7 +19,8 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        if (!await LockAsync(connection, "pg_try_advisory_lock", ct))
+        // Not cancelled midway: a lock granted after a cancellation would stay with the pooled connection.
+        if (!await LockAsync(connection, "pg_try_advisory_lock", CancellationToken.None))
         {
             return false;
         }
@@ -30,11 +31,7 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
         }
         finally
         {
-            // A pooled connection keeps session locks until its next use resets it, so the lock is let go here.
-            if (connection.State == ConnectionState.Open)
-            {
-                await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
-            }
+            await UnlockAsync(connection);
         }
     }
 
@@ -57,6 +54,28 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
 
         await transaction.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// A pooled connection keeps session locks until its next use resets it, so the lock is let go here;
+    /// a connection that broke took its lock with it (and a failure here must not hide the one that broke it).
+    /// </summary>
+    private async Task UnlockAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // Its session may still hold the lock: this physical connection is not handed out again.
+            NpgsqlConnection.ClearPool(connection);
+        }
     }
 
     private async Task<bool> LockAsync(NpgsqlConnection connection, string function, CancellationToken ct)
