@@ -48,13 +48,13 @@ public sealed class FreshnessProbes(HttpClient http, ShopClient admin, ShopClien
         }
 
         probes.Add(await ReadBackAsync("ordering", "order created", customer, $"api/orders/{created}", "\"1\"", Stopwatch.StartNew(), ct));
-        if (await CheckOutAsync(created, ct) is { } refused)
+        var (checkedOut, refused) = await CheckOutAsync(created, ct);
+        if (checkedOut is null)
         {
             probes.Add(new FreshnessProbe("payments", "order checked out", null, $"the checkout was refused after the heal ({refused})"));
             return probes;
         }
 
-        var checkedOut = Stopwatch.StartNew();
         probes.Add(await ListedAsync("payments", "payment of a checkout", $"api/payments?orderId={created}", created, checkedOut, ct));
         probes.Add(await ListedAsync("notifications", "notification of a confirmed order", "api/notifications?pageSize=100", created, checkedOut, ct));
         return probes;
@@ -62,34 +62,36 @@ public sealed class FreshnessProbes(HttpClient http, ShopClient admin, ShopClien
 
     /// <summary>
     /// Checks the order out, again while the answer is a server error or none (the shop still recovering);
-    /// a conflict after such an answer means an earlier attempt went through. Null when checked out, else the refusal.
+    /// a conflict after such an answer means an earlier attempt went through, and is timed from the first
+    /// of them. Either the time since the checkout, or why it was refused.
     /// </summary>
-    private async Task<string?> CheckOutAsync(Guid order, CancellationToken ct)
+    private async Task<(Stopwatch? CheckedOut, string? Refused)> CheckOutAsync(Guid order, CancellationToken ct)
     {
-        var unanswered = false;
+        Stopwatch? firstUnanswered = null;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
+            var attempted = Stopwatch.StartNew();
             if (await customer.CheckOutAsync(order, "pm_card_visa") is not null)
             {
-                return null;
+                return (Stopwatch.StartNew(), null);
             }
 
             var status = customer.LastStatusAbout(order);
-            if (status is 409 && unanswered)
+            if (status is 409 && firstUnanswered is not null)
             {
-                return null;
+                return (firstUnanswered, null);
             }
 
             if (status is not (null or >= 500))
             {
-                return $"answered {status}";
+                return (null, $"answered {status}");
             }
 
-            unanswered = true;
+            firstUnanswered ??= attempted;
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
 
-        return $"no answer but server errors in {Attempts} attempts";
+        return (null, $"no answer but server errors in {Attempts} attempts");
     }
 
     private async Task<FreshnessProbe> OwnWriteAsync(
