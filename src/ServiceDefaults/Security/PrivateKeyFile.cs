@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Shop.ServiceDefaults.Security;
 
 /// <summary>A private key's PEM file, as the services that generate their own keys write it.</summary>
@@ -21,7 +23,7 @@ public static class PrivateKeyFile
         {
             using (var file = new FileStream(written, options))
             {
-                file.Write(System.Text.Encoding.ASCII.GetBytes(pem));
+                file.Write(Encoding.ASCII.GetBytes(pem));
                 // On disk before the rename: a crash never leaves an empty key under the real name.
                 file.Flush(flushToDisk: true);
             }

@@ -20,7 +20,7 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         // Not cancelled midway: a lock granted after a cancellation would stay with the pooled connection.
-        if (!await LockAsync(connection, "pg_try_advisory_lock", CancellationToken.None))
+        if (!await AdvisoryLockAsync(connection, "pg_try_advisory_lock", CancellationToken.None))
         {
             return false;
         }
@@ -69,7 +69,7 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
 
         try
         {
-            await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
+            await AdvisoryLockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
         }
         catch (NpgsqlException)
         {
@@ -78,7 +78,8 @@ public sealed class Checkpoints(EventChainStore store, CheckpointKeys keys, stri
         }
     }
 
-    private async Task<bool> LockAsync(NpgsqlConnection connection, string function, CancellationToken ct)
+    /// <summary>Calls one of PostgreSQL's advisory lock functions on this service's checkpoint lock.</summary>
+    private async Task<bool> AdvisoryLockAsync(NpgsqlConnection connection, string function, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"SELECT {function}(hashtext($1))", connection);
         command.Parameters.AddWithValue($"{store.Schema}.event-checkpoint");
