@@ -44,11 +44,7 @@ public static class EventLogStorage
         ReadModelFreshness.Configure(opts);
     }
 
-    /// <summary>
-    /// Adds the wake-up's NOTIFY to every transaction that appends events. Call it after every other
-    /// listener that queues a statement: the NOTIFY's (empty) result is not read back, so a statement
-    /// queued after it, whose result Marten reads, would be handed the NOTIFY's instead.
-    /// </summary>
-    public static void NotifyAppends(StoreOptions opts, string schema) =>
-        opts.Listeners.Add(new EventAppendNotifier(EventAppendWakeup.ChannelFor(schema)));
+    /// <summary>Tells <paramref name="notices"/> of every commit that appends events (<see cref="EventAppendWakeup"/>).</summary>
+    public static void NotifyAppends(StoreOptions opts, EventAppendNotices notices) =>
+        opts.Listeners.Add(new EventAppendNotifier(notices));
 }

@@ -179,6 +179,5 @@ public static class MartenWolverineExtensions
 
         opts.MapEventNames(service.ApplicationAssembly);
         service.Marten(opts);
-        EventLogStorage.NotifyAppends(opts, settings.Schema);
     }
 }
