@@ -31,4 +31,21 @@ public class OversellTests(InventoryFixture fixture)
         var level = (await session.LoadAsync<StockLevel>(scarce, TestContext.Current.CancellationToken))!;
         (level.Received, level.Reserved, level.Available).ShouldBe((units, units, 0));
     }
+
+    [Fact]
+    public async Task simultaneous_reservations_of_one_product_wait_for_each_other_instead_of_failing_and_running_again()
+    {
+        const int orders = 20;
+        var popular = await fixture.ProductAsync(stock: orders);
+
+        var bus = fixture.Host.MessageBus();
+
+        await Task.WhenAll(Enumerable.Range(0, orders).Select(_ => Task.Run(() =>
+            bus.InvokeAsync<object>(InventoryFixture.Reserve(Guid.NewGuid(), (popular, 1)), TestContext.Current.CancellationToken, TimeSpan.FromSeconds(60)))));
+
+        fixture.Statements.Failures.Where(f => f.Values.Contains(popular)).ShouldBeEmpty();
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var product = (await session.Events.AggregateStreamAsync<Product>(popular, token: TestContext.Current.CancellationToken))!;
+        product.Reservations.Count.ShouldBe(orders);
+    }
 }

@@ -11,12 +11,16 @@ public sealed record RecordedStatement(string Sql, IReadOnlyList<object?> Values
     public bool IsRead => Sql.TrimStart().StartsWith("select", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Marten's logger for the tests' host: keeps the statements that read reservations and stream versions.</summary>
+/// <summary>Marten's logger for the tests' host: keeps every statement it sends, and those that failed.</summary>
 public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
 {
     private readonly ConcurrentQueue<RecordedStatement> _statements = new();
+    private readonly ConcurrentQueue<RecordedStatement> _failures = new();
 
     public IEnumerable<RecordedStatement> Statements => _statements;
+
+    /// <summary>The statements that failed (a version check, a constraint, a lost connection).</summary>
+    public IEnumerable<RecordedStatement> Failures => _failures;
 
     public IMartenSessionLogger StartSession(IQuerySession session) => this;
 
@@ -39,9 +43,8 @@ public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
     {
     }
 
-    public void LogFailure(NpgsqlCommand command, Exception ex)
-    {
-    }
+    public void LogFailure(NpgsqlCommand command, Exception ex) =>
+        _failures.Enqueue(new RecordedStatement(command.CommandText, [.. command.Parameters.Select(p => (object?)p.Value)], command.Transaction is not null));
 
     public void LogSuccess(NpgsqlBatch batch)
     {
@@ -49,6 +52,10 @@ public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
 
     public void LogFailure(NpgsqlBatch batch, Exception ex)
     {
+        foreach (var command in batch.BatchCommands)
+        {
+            _failures.Enqueue(new RecordedStatement(command.CommandText, [.. command.Parameters.Cast<NpgsqlParameter>().Select(p => (object?)p.Value)], batch.Transaction is not null));
+        }
     }
 
     public void LogFailure(Exception ex, string message)
