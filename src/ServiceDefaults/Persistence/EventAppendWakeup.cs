@@ -136,7 +136,7 @@ public sealed class EventAppendNotices : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Stopping: the daemon stops with the process.
+            // The process is stopping.
         }
     }
 
@@ -148,8 +148,9 @@ public sealed class EventAppendNotices : IAsyncDisposable
             notify.Parameters.Add(new NpgsqlParameter { Value = _channel });
             await notify.ExecuteNonQueryAsync(stopping);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A notice is a hint: whatever kept it from going out, the sending goes on with the next commit.
             _logger.LogDebug(e, "The notice on {Channel} was not sent; the daemon's next poll sees the commit", _channel);
         }
     }
