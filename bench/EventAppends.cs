@@ -38,14 +38,13 @@ public sealed class EventAppends(Sizes sizes, string postgres)
     public async Task<IReadOnlyList<AppendRate>> RunAsync()
     {
         var connection = EventLogStorage.PooledConnectionString(postgres);
-        await using var wakeup = NpgsqlDataSource.Create(EventAppendWakeup.ConnectionString(postgres));
-        await using var notices = new EventAppendNotices(wakeup, EventAppendWakeup.ChannelFor(MartenSchema), EventAppendWakeup.Spacing, NullLogger<EventAppendNotices>.Instance);
+        await using var wakeup = new EventAppendChannel(postgres, EventAppendWakeup.ChannelFor(MartenSchema), NullLoggerFactory.Instance);
         await using var store = DocumentStore.For(o =>
         {
             o.Connection(connection);
             o.DatabaseSchemaName = MartenSchema;
             EventLogStorage.Configure(o, MartenSchema);
-            EventLogStorage.NotifyAppends(o, notices);
+            EventLogStorage.NotifyAppends(o, wakeup.Notices);
             o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
             o.AutoCreateSchemaObjects = AutoCreate.All;
             // Registering the event type is what makes Marten create its event tables up front.

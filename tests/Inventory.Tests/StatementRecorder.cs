@@ -11,7 +11,7 @@ public sealed record RecordedStatement(string Sql, IReadOnlyList<object?> Values
     public bool IsRead => Sql.TrimStart().StartsWith("select", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Marten's logger for the tests' host: keeps every statement it sends, and those that failed.</summary>
+/// <summary>Marten's logger for the tests' host: keeps the statements that read reservations and stream versions, and every one that failed.</summary>
 public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
 {
     private readonly ConcurrentQueue<RecordedStatement> _statements = new();
@@ -28,14 +28,13 @@ public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
     {
     }
 
-    public void OnBeforeExecute(NpgsqlCommand command) =>
-        Record(command.CommandText, command.Parameters.Select(p => (object?)p.Value), command.Transaction is not null);
+    public void OnBeforeExecute(NpgsqlCommand command) => Record(Of(command));
 
     public void OnBeforeExecute(NpgsqlBatch batch)
     {
-        foreach (var command in batch.BatchCommands)
+        foreach (var statement in Of(batch))
         {
-            Record(command.CommandText, command.Parameters.Cast<NpgsqlParameter>().Select(p => (object?)p.Value), batch.Transaction is not null);
+            Record(statement);
         }
     }
 
@@ -43,8 +42,7 @@ public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
     {
     }
 
-    public void LogFailure(NpgsqlCommand command, Exception ex) =>
-        _failures.Enqueue(new RecordedStatement(command.CommandText, [.. command.Parameters.Select(p => (object?)p.Value)], command.Transaction is not null));
+    public void LogFailure(NpgsqlCommand command, Exception ex) => _failures.Enqueue(Of(command));
 
     public void LogSuccess(NpgsqlBatch batch)
     {
@@ -52,9 +50,9 @@ public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
 
     public void LogFailure(NpgsqlBatch batch, Exception ex)
     {
-        foreach (var command in batch.BatchCommands)
+        foreach (var statement in Of(batch))
         {
-            _failures.Enqueue(new RecordedStatement(command.CommandText, [.. command.Parameters.Cast<NpgsqlParameter>().Select(p => (object?)p.Value)], batch.Transaction is not null));
+            _failures.Enqueue(statement);
         }
     }
 
@@ -66,11 +64,17 @@ public sealed class StatementRecorder : IMartenLogger, IMartenSessionLogger
     {
     }
 
-    private void Record(string sql, IEnumerable<object?> values, bool inTransaction)
+    private void Record(RecordedStatement statement)
     {
-        if (sql.Contains("mt_doc_orderreservation", StringComparison.Ordinal) || sql.Contains("mt_streams", StringComparison.Ordinal))
+        if (statement.Sql.Contains("mt_doc_orderreservation", StringComparison.Ordinal) || statement.Sql.Contains("mt_streams", StringComparison.Ordinal))
         {
-            _statements.Enqueue(new RecordedStatement(sql, [.. values], inTransaction));
+            _statements.Enqueue(statement);
         }
     }
+
+    private static RecordedStatement Of(NpgsqlCommand command) =>
+        new(command.CommandText, [.. command.Parameters.Select(p => (object?)p.Value)], command.Transaction is not null);
+
+    private static IEnumerable<RecordedStatement> Of(NpgsqlBatch batch) =>
+        batch.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => new RecordedStatement(c.CommandText, [.. c.Parameters.Cast<NpgsqlParameter>().Select(p => (object?)p.Value)], batch.Transaction is not null));
 }

@@ -20,22 +20,20 @@ public sealed class when_a_commit_appends_events : IAsyncLifetime
 
     private readonly ConcurrentQueue<int> _noticesFrom = new();
     private readonly CancellationTokenSource _stopListening = new();
-    private NpgsqlDataSource _wakeup = null!;
-    private EventAppendNotices _notices = null!;
+    private EventAppendChannel _wakeup = null!;
     private DocumentStore _store = null!;
     private NpgsqlConnection _listener = null!;
     private Task _listening = Task.CompletedTask;
 
     public async ValueTask InitializeAsync()
     {
-        _wakeup = NpgsqlDataSource.Create(EventAppendWakeup.ConnectionString(Database.ConnectionString));
-        _notices = new EventAppendNotices(_wakeup, EventAppendWakeup.ChannelFor(Schema), EventAppendWakeup.Spacing, NullLogger<EventAppendNotices>.Instance);
+        _wakeup = new EventAppendChannel(Database.ConnectionString, EventAppendWakeup.ChannelFor(Schema), NullLoggerFactory.Instance);
         _store = DocumentStore.For(o =>
         {
             o.Connection(EventLogStorage.PooledConnectionString(Database.ConnectionString));
             o.DatabaseSchemaName = Schema;
             EventLogStorage.Configure(o, Schema);
-            EventLogStorage.NotifyAppends(o, _notices);
+            EventLogStorage.NotifyAppends(o, _wakeup.Notices);
             o.AutoCreateSchemaObjects = AutoCreate.All;
             o.Events.AddEventType<Counted>();
         });
@@ -128,7 +126,6 @@ public sealed class when_a_commit_appends_events : IAsyncLifetime
         await _listening;
         await _listener.DisposeAsync();
         await _store.DisposeAsync();
-        await _notices.DisposeAsync();
         await _wakeup.DisposeAsync();
         _stopListening.Dispose();
     }

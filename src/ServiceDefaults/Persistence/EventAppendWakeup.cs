@@ -52,12 +52,12 @@ public static class EventAppendWakeup
     }
 
     /// <summary>The database connection settings of a wake-up: its notices do not wait for the disk.</summary>
-    public static string ConnectionString(string connectionString) =>
+    internal static string ConnectionString(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off" }.ConnectionString;
 }
 
 /// <summary>The service's channel: the connection the daemon listens on, with its looks spaced out, and the notices sent to it.</summary>
-internal sealed class EventAppendChannel : IAsyncDisposable
+public sealed class EventAppendChannel : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _database;
 
