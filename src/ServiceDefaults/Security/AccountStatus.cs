@@ -16,11 +16,17 @@ public interface IAccountStatus
 /// <summary>
 /// Asks Identity (<c>GET /users/{id}/status</c>, with the caller's own token) and trusts the answer
 /// for <see cref="JwtSettings.AccountStatusCacheTime"/>: a deactivated account's tokens stop working
-/// everywhere within that time. When Identity cannot answer, the last answer holds (an account never
-/// asked about counts as active, so the token's own lifetime is the bound), and Identity is not
-/// asked again for a few seconds, so an outage does not make every request wait for a timeout.
+/// everywhere within that time. An answer past half that age is renewed in the background while it is
+/// still used, so a busy account's requests do not wait for Identity; only a request finding no answer
+/// young enough waits, and then for the one question in flight for that account. (Each request that found
+/// the answer stale used to ask Identity itself: under load, every request of every busy account in that
+/// moment asked at once, Identity answered late, and more asked meanwhile, until the services' calls to
+/// Identity timed out.) When Identity cannot answer, the last answer holds (an account never asked about
+/// counts as active, so the token's own lifetime is the bound), and Identity is not asked again for a
+/// few seconds, so an outage does not make every request wait for a timeout.
 /// </summary>
-public sealed class IdentityAccountStatus(HttpClient http, JwtSettings jwt, IMemoryCache cache, TimeProvider clock, ILogger<IdentityAccountStatus> log) : IAccountStatus
+public sealed class IdentityAccountStatus(
+    HttpClient http, JwtSettings jwt, IMemoryCache cache, AccountStatusQuestions questions, TimeProvider clock, ILogger<IdentityAccountStatus> log) : IAccountStatus
 {
     private const string IdentityUnreachable = "account-status:identity-unreachable";
 
@@ -36,15 +42,28 @@ public sealed class IdentityAccountStatus(HttpClient http, JwtSettings jwt, IMem
 
     public async Task<bool> IsActiveAsync(Guid userId, string accessToken, CancellationToken ct)
     {
-        var key = $"account-status:{userId}";
-        var now = clock.GetUtcNow();
-        var known = cache.Get<Known>(key);
-        if (known is not null && now - known.At < jwt.AccountStatusCacheTime)
+        var known = cache.Get<Known>(Key(userId));
+        var age = known is null ? TimeSpan.MaxValue : clock.GetUtcNow() - known.At;
+        if (known is not null && age < jwt.AccountStatusCacheTime)
         {
+            if (age >= jwt.AccountStatusCacheTime / 2)
+            {
+                _ = questions.AskOnceAsync(userId, () => AskAsync(userId, accessToken));
+            }
+
             return known.Active;
         }
 
-        var fallback = known?.Active ?? true;
+        return await questions.AskOnceAsync(userId, () => AskAsync(userId, accessToken)).WaitAsync(ct);
+    }
+
+    private static string Key(Guid userId) => $"account-status:{userId}";
+
+    /// <summary>Asks Identity and keeps the answer; when Identity cannot answer, the last answer is the answer.</summary>
+    private async Task<bool> AskAsync(Guid userId, string accessToken)
+    {
+        var now = clock.GetUtcNow();
+        var fallback = cache.Get<Known>(Key(userId))?.Active ?? true;
         if (cache.TryGetValue(IdentityUnreachable, out DateTimeOffset askAgainAt) && now < askAgainAt)
         {
             return fallback;
@@ -53,26 +72,51 @@ public sealed class IdentityAccountStatus(HttpClient http, JwtSettings jwt, IMem
         bool active;
         try
         {
+            // Not the caller's cancellation: other requests may be waiting for this answer. The client's timeout bounds it.
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{jwt.Authority.TrimEnd('/')}/users/{userId}/status");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            using var response = await http.SendAsync(request, ct);
+            using var response = await http.SendAsync(request, CancellationToken.None);
             active = response.StatusCode switch
             {
                 // Identity refuses the very token it issued only when the account is deactivated.
                 HttpStatusCode.Unauthorized => false,
-                HttpStatusCode.OK => (await response.Content.ReadFromJsonAsync<Answer>(ct))?.Active != false,
+                HttpStatusCode.OK => (await response.Content.ReadFromJsonAsync<Answer>(CancellationToken.None))?.Active != false,
                 HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => throw new HttpRequestException($"Identity answered {(int)response.StatusCode}"),
                 _ => true,
             };
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
             log.LogWarning(e, "Identity did not say whether account {UserId} is active; the last answer ({Active}) holds", userId, fallback);
             cache.Set(IdentityUnreachable, now + RetryAfterFailure, RetryAfterFailure);
             return fallback;
         }
 
-        cache.Set(key, new Known(active, now), KeptFor);
+        cache.Set(Key(userId), new Known(active, now), KeptFor);
         return active;
+    }
+}
+
+/// <summary>The questions to Identity in flight, one per account, shared by every request of this process.</summary>
+public sealed class AccountStatusQuestions
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Lazy<Task<bool>>> _inFlight = new();
+
+    /// <summary>The answer of the question about <paramref name="userId"/> already in flight, or of <paramref name="ask"/>, asked now.</summary>
+    public Task<bool> AskOnceAsync(Guid userId, Func<Task<bool>> ask)
+    {
+        Lazy<Task<bool>>? question = null;
+        question = new Lazy<Task<bool>>(async () =>
+        {
+            try
+            {
+                return await ask();
+            }
+            finally
+            {
+                _inFlight.TryRemove(new KeyValuePair<Guid, Lazy<Task<bool>>>(userId, question!));
+            }
+        });
+        return _inFlight.GetOrAdd(userId, question).Value;
     }
 }

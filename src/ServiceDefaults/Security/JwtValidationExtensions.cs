@@ -30,6 +30,7 @@ public static class JwtValidationExtensions
         builder.Services.TryAddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, PublishedSigningKeys>();
 
         builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<AccountStatusQuestions>();
         builder.Services.AddHttpClient<IAccountStatus, IdentityAccountStatus>(c => c.Timeout = TimeSpan.FromSeconds(2)).AddReplicaFailover();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
