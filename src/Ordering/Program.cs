@@ -35,7 +35,10 @@ builder.AddServiceDefaults(new ShopService
     {
         // Typed HTTP clients come from factory lambdas, which Wolverine's generated code cannot inline.
         opts.CodeGeneration.AlwaysUseServiceLocationFor<Pricing>();
-        opts.ListenToRabbitQueue(Queues.Ordering);
+        // Replies from Inventory and Payments: each saga step mostly waits on its commit, and steps of
+        // different orders share nothing, so twenty run at once (five, the default, queued replies
+        // behind slow commits for up to a second and a half at 70 % load).
+        opts.ListenToRabbitQueue(Queues.Ordering).MaximumParallelMessages(20);
         // Whether a customer may order, known from Identity's own events rather than asked per request.
         opts.ListenToRabbitQueue("ordering.users", q =>
         {
