@@ -121,6 +121,7 @@ supervise() { # supervise <Service> <port> <id>
   [ "$replicas" -le 1 ] || first_backoff=3
   local backoff=$first_backoff
   as_service "$name"
+  echo 0 >"$run/$id.restarts"
   while [ ! -f "$run/stopping" ]; do
     local started=$SECONDS
     ( cd "$(dirname "$dll")" && Shop__JitProfileDirectory="$data/jit/$id" Urls="http://127.0.0.1:$port" exec dotnet "$dll" ) >>"$logs/$id.log" 2>&1 &
@@ -134,6 +135,7 @@ supervise() { # supervise <Service> <port> <id>
       continue
     fi
     printf '%s %s exited with code %s; restarting in %ss\n' "$(date -u +%FT%TZ)" "$id" "$code" "$backoff" | tee -a "$logs/supervisor.log" >&2
+    echo $(($(cat "$run/$id.restarts") + 1)) >"$run/$id.restarts"
     sleep "$backoff"
     if [ $((SECONDS - started)) -gt 60 ]; then backoff=$first_backoff; else backoff=$((backoff * 2 > 30 ? 30 : backoff * 2)); fi
   done
@@ -268,7 +270,7 @@ start() {
 Shop is running$([ "$replicas" = 1 ] || echo ", $replicas replicas of every service").
   gateway        $gateway   (API under /api)
 $(instances | while IFS=: read -r name port id; do printf '  %-16s http://127.0.0.1:%s\n' "$id" "$port"; done)
-  trace viewer   http://127.0.0.1:$dashboard_port
+$([ "${SHOP_TRACE_VIEWER:-}" = off ] || printf '  trace viewer   http://127.0.0.1:%s\n' "$dashboard_port")
   RabbitMQ UI    http://127.0.0.1:15672   (shop / shop)
   logs           $logs
   admin          $admin_email / $admin_password
@@ -313,8 +315,8 @@ status() {
     pid=- ready=no
     if [ -f "$run/$id.pid" ] && kill -0 "$(cat "$run/$id.pid")" 2>/dev/null; then pid=$(cat "$run/$id.pid"); fi
     if curl -sf -m 2 "http://127.0.0.1:$port/health/ready" >/dev/null; then ready=yes; fi
-    restarts=$(grep -c " $id exited" "$logs/supervisor.log" 2>/dev/null || true)
-    printf '%-16s %-6s %-8s %-6s %s\n' "$id" "$port" "$pid" "$ready" "${restarts:-0}"
+    restarts=$(cat "$run/$id.restarts" 2>/dev/null || echo 0)
+    printf '%-16s %-6s %-8s %-6s %s\n' "$id" "$port" "$pid" "$ready" "$restarts"
   done < <(instances)
   "$root/scripts/infra.sh" status
 }
