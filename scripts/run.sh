@@ -269,8 +269,8 @@ start() {
 
 Shop is running$([ "$replicas" = 1 ] || echo ", $replicas replicas of every service").
   gateway        $gateway   (API under /api)
-$(instances | while IFS=: read -r name port id; do printf '  %-16s http://127.0.0.1:%s\n' "$id" "$port"; done)
-$([ "${SHOP_TRACE_VIEWER:-}" = off ] || printf '  trace viewer   http://127.0.0.1:%s\n' "$dashboard_port")
+$(instances | while IFS=: read -r name port id; do printf '  %-16s http://127.0.0.1:%s\n' "$id" "$port"; done
+  [ "${SHOP_TRACE_VIEWER:-}" = off ] || printf '  trace viewer   http://127.0.0.1:%s\n' "$dashboard_port")
   RabbitMQ UI    http://127.0.0.1:15672   (shop / shop)
   logs           $logs
   admin          $admin_email / $admin_password
