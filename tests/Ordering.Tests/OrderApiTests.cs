@@ -49,6 +49,24 @@ public class OrderApiTests(OrderingFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task a_value_of_the_wrong_type_is_a_400_naming_its_place_in_the_json_and_no_type_of_the_server()
+    {
+        var (_, token) = fixture.Customer();
+
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Post.Json(new { items = new[] { new { productId = "not a product id", quantity = 1 } } }).ToUrl("/orders");
+            s.Bearer(token);
+            s.StatusCodeShouldBe(400);
+        });
+
+        var body = await result.ReadAsTextAsync();
+        JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()
+            .ShouldBe("The value at $.items[0].productId does not have the type this operation expects.");
+        body.ShouldNotContain("Shop.");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1000)]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.ServiceDefaults.Errors;
 
-public static class ProblemDetailsExtensions
+public static partial class ProblemDetailsExtensions
 {
     /// <summary>RFC 9457 bodies for every error, each carrying the trace id so a client can quote it.</summary>
     public static IServiceCollection AddShopProblemDetails(this IServiceCollection services) =>
@@ -16,7 +16,23 @@ public static class ProblemDetailsExtensions
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
             ctx.ProblemDetails.Extensions.TryAdd("code", CodeOf(ctx));
+            ctx.ProblemDetails.Detail = WithoutTypeNames(ctx.ProblemDetails.Detail);
         });
+
+    /// <summary>
+    /// A body that does not fit the operation is answered with the JSON serializer's message, which names
+    /// the server's .NET types ("could not be converted to Shop.Ordering.Orders.RequestedItem"): the client
+    /// gets the place in its own JSON instead, and learns nothing of the code behind it.
+    /// </summary>
+    private static string? WithoutTypeNames(string? detail) =>
+        detail is null || !detail.Contains("could not be converted to", StringComparison.Ordinal)
+            ? detail
+            : JsonPath().Match(detail) is { Success: true } path
+                ? $"The value at {path.Groups[1].Value} does not have the type this operation expects."
+                : "A value in the request body does not have the type this operation expects.";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Path: (\$\S*)")]
+    private static partial System.Text.RegularExpressions.Regex JsonPath();
 
     private static string CodeOf(ProblemDetailsContext ctx) => (ctx.ProblemDetails, ctx.Exception) switch
     {
