@@ -63,7 +63,7 @@ public class OrderApiTests(OrderingFixture fixture)
 
         var body = await result.ReadAsTextAsync();
         JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()
-            .ShouldBe("The value at $.items[0].productId does not have the type this operation expects.");
+            .ShouldBe("The value of $.items[0].productId does not have the type this operation expects.");
         body.ShouldNotContain("Shop.");
     }
 

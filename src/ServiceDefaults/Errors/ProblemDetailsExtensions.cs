@@ -28,7 +28,7 @@ public static partial class ProblemDetailsExtensions
         detail is null || !detail.Contains("could not be converted to", StringComparison.Ordinal)
             ? detail
             : JsonPath().Match(detail) is { Success: true } path
-                ? $"The value at {path.Groups[1].Value} does not have the type this operation expects."
+                ? $"The value of {path.Groups[1].Value} does not have the type this operation expects."
                 : "A value in the request body does not have the type this operation expects.";
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Path: (\$\S*)")]
