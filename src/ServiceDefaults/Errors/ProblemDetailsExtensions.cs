@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,8 +32,8 @@ public static partial class ProblemDetailsExtensions
                 ? $"The value of {path.Groups[1].Value} does not have the type this operation expects."
                 : "A value in the request body does not have the type this operation expects.";
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"Path: (\$\S*)")]
-    private static partial System.Text.RegularExpressions.Regex JsonPath();
+    [GeneratedRegex(@"Path: (\$\S*)")]
+    private static partial Regex JsonPath();
 
     private static string CodeOf(ProblemDetailsContext ctx) => (ctx.ProblemDetails, ctx.Exception) switch
     {

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
@@ -42,19 +44,21 @@ public sealed class IdentityAccountStatus(
 
     public async Task<bool> IsActiveAsync(Guid userId, string accessToken, CancellationToken ct)
     {
-        var known = cache.Get<Known>(Key(userId));
-        var age = known is null ? TimeSpan.MaxValue : clock.GetUtcNow() - known.At;
-        if (known is not null && age < jwt.AccountStatusCacheTime)
-        {
-            if (age >= jwt.AccountStatusCacheTime / 2)
-            {
-                _ = questions.AskOnceAsync(userId, () => AskAsync(userId, accessToken));
-            }
+        Task<bool> Ask() => questions.AskOnceAsync(userId, () => AskAsync(userId, accessToken));
 
-            return known.Active;
+        var known = cache.Get<Known>(Key(userId));
+        var age = clock.GetUtcNow() - known?.At;
+        if (known is null || age >= jwt.AccountStatusCacheTime)
+        {
+            return await Ask().WaitAsync(ct);
         }
 
-        return await questions.AskOnceAsync(userId, () => AskAsync(userId, accessToken)).WaitAsync(ct);
+        if (age >= jwt.AccountStatusCacheTime / 2)
+        {
+            _ = Ask();
+        }
+
+        return known.Active;
     }
 
     private static string Key(Guid userId) => $"account-status:{userId}";
@@ -85,7 +89,7 @@ public sealed class IdentityAccountStatus(
                 _ => true,
             };
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
             log.LogWarning(e, "Identity did not say whether account {UserId} is active; the last answer ({Active}) holds", userId, fallback);
             cache.Set(IdentityUnreachable, now + RetryAfterFailure, RetryAfterFailure);
@@ -100,7 +104,7 @@ public sealed class IdentityAccountStatus(
 /// <summary>The questions to Identity in flight, one per account, shared by every request of this process.</summary>
 public sealed class AccountStatusQuestions
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Lazy<Task<bool>>> _inFlight = new();
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<bool>>> _inFlight = new();
 
     /// <summary>The answer of the question about <paramref name="userId"/> already in flight, or of <paramref name="ask"/>, asked now.</summary>
     public Task<bool> AskOnceAsync(Guid userId, Func<Task<bool>> ask)
