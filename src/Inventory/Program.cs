@@ -16,6 +16,9 @@ builder.AddServiceDefaults(new ShopService
     {
         opts.Projections.Add<CatalogItemProjection>(ProjectionLifecycle.Async);
         opts.Projections.Add<StockLevelProjection>(ProjectionLifecycle.Async);
+        // A product's stream grows with every order that reserves it: a write loads the product from its
+        // snapshot and folds only the events the daemon has not applied yet, not the whole stream.
+        opts.Projections.Snapshot<Product>(SnapshotLifecycle.Async);
         opts.Schema.For<OrderReservation>();
     },
     Wolverine = opts =>

@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Events;
 using Shop.Contracts.Inventory;
 using Shop.Inventory.Products;
 using Wolverine.Tracking;
@@ -150,6 +151,29 @@ public class ReservationTests(InventoryFixture fixture)
         }
 
         (await ProductAsync(mug)).Available.ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task a_reservation_starts_from_the_products_snapshot_instead_of_folding_its_whole_stream()
+    {
+        var mug = await fixture.ProductAsync(stock: 50);
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.HandleAsync<StockReservedForOrder>(InventoryFixture.Reserve(Guid.NewGuid(), (mug, 1)));
+        }
+
+        await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await using (var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            (await session.LoadAsync<Product>(mug, TestContext.Current.CancellationToken))!.Available.ShouldBe(45);
+        }
+
+        using var replayed = new EventsReplayed(typeof(Product).FullName!);
+        await fixture.HandleAsync<StockReservedForOrder>(InventoryFixture.Reserve(Guid.NewGuid(), (mug, 1)));
+
+        replayed.Fetches.ShouldContain(("Async", 0L));
+        replayed.Fetches.ShouldNotContain(f => f.Plan == "Live");
+        (await ProductAsync(mug)).Available.ShouldBe(44);
     }
 
     private async Task<Product> ProductAsync(Guid id)

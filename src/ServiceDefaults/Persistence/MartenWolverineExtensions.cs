@@ -172,6 +172,9 @@ public static class MartenWolverineExtensions
         opts.Schema.For<ProjectionRebuild>().UseOptimisticConcurrency(true);
         opts.Schema.For<AuditVerification>();
         opts.Listeners.Add(new IdempotentEffects());
+        // How many events each write folds to rebuild its aggregate (marten.fetch_for_writing.events_replayed):
+        // a stream that only grows shows here before it slows its writes.
+        opts.OpenTelemetry.TrackFetchForWritingMetrics();
         if (!settings.ApplySchemaOnStartup)
         {
             opts.AutoCreateSchemaObjects = AutoCreate.None;
