@@ -63,10 +63,6 @@ service_env() {
   if [ "${SHOP_TRACE_VIEWER:-}" != off ]; then
     export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4317}"
   fi
-  # Methods move to optimised code (tier 1) only after a second without new start-up compilation, not a
-  # tenth: six processes share two cores here, and the first order after a start otherwise waited for
-  # each process recompiling its start-up code at tier 1 (bench/FINDINGS.md). The value is read as hex.
-  export DOTNET_TC_CallCountingDelayMs=3E8
   # Each gateway replica grants its share of the shop's rate limits.
   export RateLimits__GatewayReplicas="$replicas"
   # The gateway, and services calling each other, find every replica of a service through .NET service
