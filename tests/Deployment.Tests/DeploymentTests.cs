@@ -65,14 +65,14 @@ public class DeploymentTests
     }
 
     [Fact]
-    public async Task the_scrape_configuration_and_the_alert_rules_are_valid_and_the_rules_fire_on_a_stalled_projection_dead_letters_lag_and_an_outbox_backlog()
+    public async Task the_scrape_configuration_and_the_alert_rules_are_valid_and_the_rules_fire_on_a_stalled_projection_dead_letters_lag_an_outbox_backlog_and_writes_folding_long_streams()
     {
         var (checkCode, checkOutput) = await RunAsync("promtool", "check rules deploy/prometheus/alerts.yml");
         var (testCode, testOutput) = await RunAsync("promtool", "test rules deploy/prometheus/alerts.test.yml");
         var (configCode, configOutput) = await RunAsync("promtool", "check config deploy/prometheus/prometheus.yml");
 
         checkCode.ShouldBe(0, checkOutput);
-        checkOutput.ShouldContain("SUCCESS: 4 rules found");
+        checkOutput.ShouldContain("SUCCESS: 5 rules found");
         configCode.ShouldBe(0, configOutput);
         configOutput.ShouldContain("deploy/prometheus/prometheus.yml is valid prometheus config file syntax");
         testCode.ShouldBe(0, testOutput);

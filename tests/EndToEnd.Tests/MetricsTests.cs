@@ -49,6 +49,9 @@ public sealed class MetricsTests(ShopProcesses shop) : IAsyncDisposable
             (await JobsAsync(api, metric)).ShouldContain("ordering", metric);
         }
 
+        // The events each write folded: recorded by every write that loads an aggregate, the checkout's included.
+        (await JobsAsync(api, "marten_fetch_for_writing_events_replayed_events_bucket")).ShouldContain("inventory");
+
         // The rule holds for a minute before it fires: Prometheus's own semantics, as shipped.
         await UntilAsync(api, "alerts", data => data.GetProperty("alerts").EnumerateArray().Any(a =>
             a.GetProperty("labels").GetProperty("alertname").GetString() == "ShopDeadLetters"
