@@ -87,7 +87,7 @@ public sealed class ComposeTests(ComposeShop shop) : IClassFixture<ComposeShop>
         var rules = (await prometheus.GetFromJsonAsync<JsonElement>("api/v1/rules")).GetProperty("data").GetProperty("groups").EnumerateArray()
             .SelectMany(g => g.GetProperty("rules").EnumerateArray()).Select(r => r.GetProperty("name").GetString());
 
-        rules.ShouldBe(["ShopProjectionStalled", "ShopProjectionLagHigh", "ShopDeadLetters", "ShopOutboxBacklog"], ignoreOrder: true);
+        rules.ShouldBe(["ShopProjectionStalled", "ShopProjectionLagHigh", "ShopDeadLetters", "ShopOutboxBacklog", "ShopWritesFoldLongStreams"], ignoreOrder: true);
     }
 
     private static readonly string[] Scraped = ["gateway", "identity", "ordering", "inventory", "payments", "notifications"];
