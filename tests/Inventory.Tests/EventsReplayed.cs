@@ -27,12 +27,14 @@ public sealed class EventsReplayed : IDisposable
             string? aggregate = null, plan = null;
             foreach (var tag in tags)
             {
-                (aggregate, plan) = tag.Key switch
+                if (tag.Key == "aggregate.type")
                 {
-                    "aggregate.type" => (tag.Value as string, plan),
-                    "fetch.plan" => (aggregate, tag.Value as string),
-                    _ => (aggregate, plan),
-                };
+                    aggregate = tag.Value as string;
+                }
+                else if (tag.Key == "fetch.plan")
+                {
+                    plan = tag.Value as string;
+                }
             }
 
             if (aggregate == aggregateType && plan is not null)
