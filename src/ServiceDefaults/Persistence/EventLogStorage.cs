@@ -28,13 +28,12 @@ public static class EventLogStorage
     /// </summary>
     public static string PooledConnectionString(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            NoResetOnClose = true,
-            MaxAutoPrepare = 100,
-            AutoPrepareMinUsages = 2,
-        };
-        if (!NamesMaxPoolSize(connectionString))
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var namesMaxPoolSize = NamesMaxPoolSize(builder);
+        builder.NoResetOnClose = true;
+        builder.MaxAutoPrepare = 100;
+        builder.AutoPrepareMinUsages = 2;
+        if (!namesMaxPoolSize)
         {
             builder.MaxPoolSize = DefaultMaxPoolSize;
         }
@@ -50,13 +49,9 @@ public static class EventLogStorage
     /// </summary>
     public const int DefaultMaxPoolSize = 24;
 
-    private static readonly string[] MaxPoolSizeKeywords = ["Maximum Pool Size", "MaxPoolSize"];
-
-    private static bool NamesMaxPoolSize(string connectionString)
-    {
-        var named = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        return MaxPoolSizeKeywords.Any(named.ContainsKey);
-    }
+    /// <summary>Npgsql writes back only the settings a connection string named, each under its canonical keyword.</summary>
+    private static bool NamesMaxPoolSize(NpgsqlConnectionStringBuilder configured) =>
+        new DbConnectionStringBuilder { ConnectionString = configured.ConnectionString }.ContainsKey("Maximum Pool Size");
 
     /// <summary>The event log in <paramref name="schema"/>: every metadata column and the chain.</summary>
     public static void Configure(StoreOptions opts, string schema)
