@@ -55,6 +55,7 @@ public static class MartenWolverineExtensions
             BesideStore.ConfigureLikeLive(services, o);
         })));
         builder.Services.AddEventAppendWakeup(settings);
+        builder.Services.AddSingleton<StreamChanges>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.ConfigureMarten((services, opts) =>
             opts.Listeners.Add(new ConsistencyTokenListener(service.Name, services.GetRequiredService<IHttpContextAccessor>())));

@@ -59,7 +59,9 @@ public static class Consistency
     /// The answer to a GET of one read model: 200 with its ETag, reflecting at least what the caller
     /// names (a stream the projection has not reached yet is built from its events); 404 when it does
     /// not exist or (when it has an owner) belongs to someone other than the caller, unless the caller
-    /// is an admin or auditor; 400 for a header that names nothing.
+    /// is an admin or auditor; 400 for a header that names nothing. A client that names the version it has
+    /// (<c>If-None-Match</c>) gets a 304 while that is still the current one, after waiting for a newer one
+    /// as long as it asked (<c>Prefer: wait=N</c>).
     /// </summary>
     /// <param name="knownToExist">The caller's token proves the resource exists (their own profile): wait for its first version too.</param>
     public static async Task<IResult> ReadAsync<T>(
@@ -76,11 +78,45 @@ public static class Consistency
             return problem;
         }
 
-        var minVersion = Math.Max(asked, knownToExist ? 1 : 0);
-        T? model = null;
+        // A client that has a version has no use for an older one.
+        var minVersion = Math.Max(Math.Max(asked, http.Request.NewestNamed()), knownToExist ? 1 : 0);
         // Marten builds from events on a document session only; this one writes nothing, and opens a connection
         // only when it is asked.
         await using var events = session.DocumentStore.LightweightSession();
+        var model = await LoadAsync<T>(session, events, id, minVersion, http.RequestAborted);
+        if (model is null || (ownerOf is not null && ownerOf(model) != http.User.UserId() && !http.User.IsAdminOrAuditor()))
+        {
+            return Problems.NotFound(what);
+        }
+
+        if (http.Request.HasVersion(model.Version))
+        {
+            var wait = http.Request.Wait();
+            if (wait > TimeSpan.Zero && http.RequestServices.GetService<StreamChanges>() is { } changes)
+            {
+                http.Response.SetWaitApplied(wait);
+                if (await changes.PassedAsync(id, model.Version, wait, http.RequestAborted))
+                {
+                    model = await LoadAsync<T>(session, events, id, model.Version + 1, http.RequestAborted) ?? model;
+                }
+            }
+
+            if (http.Request.HasVersion(model.Version))
+            {
+                http.Response.SetETag(model.Version);
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+        }
+
+        http.Response.SetETag(model.Version);
+        return Results.Ok(model);
+    }
+
+    /// <summary>The read model at <paramref name="minVersion"/> or later if it comes in time, else the newest there is; null when there is none.</summary>
+    private static async Task<T?> LoadAsync<T>(IQuerySession session, IDocumentSession events, Guid id, long minVersion, CancellationToken cancellation)
+        where T : class, IVersioned
+    {
+        T? model = null;
         await Until(
             async ct =>
             {
@@ -95,14 +131,8 @@ public static class Consistency
 
                 return minVersion <= 0 || model?.Version >= minVersion;
             },
-            http.RequestAborted);
-        if (model is null || (ownerOf is not null && ownerOf(model) != http.User.UserId() && !http.User.IsAdminOrAuditor()))
-        {
-            return Problems.NotFound(what);
-        }
-
-        http.Response.SetETag(model.Version);
-        return Results.Ok(model);
+            cancellation);
+        return model;
     }
 
     private static async Task<bool> Reached(IDocumentStore store, IEnumerable<ShardName> shards, long position, CancellationToken ct)

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Shop.ServiceDefaults.Http;
+
+/// <summary>
+/// A read that waits for a change instead of being asked again and again: <c>If-None-Match</c> names the
+/// version the client already has (a 304 when that is still the current one), <c>Prefer: wait=N</c>
+/// (RFC 7240) how many seconds the answer may wait for a newer one first.
+/// </summary>
+public static class ChangeWaits
+{
+    public const string PreferHeader = "Prefer";
+
+    public const string PreferenceAppliedHeader = "Preference-Applied";
+
+    /// <summary>The longest wait granted; a client asking for more waits this long and is told so.</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether <c>If-None-Match</c> names <paramref name="version"/> (or is <c>*</c>): the client has this
+    /// version already. Weak and strong tags compare alike, as RFC 9110 asks for this header; tags that are
+    /// not versions match nothing.
+    /// </summary>
+    public static bool HasVersion(this HttpRequest request, long version)
+    {
+        var values = request.Headers.IfNoneMatch;
+        if (values.Count == 0 || !EntityTagHeaderValue.TryParseList(values, out var tags))
+        {
+            return false;
+        }
+
+        var current = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(current, StringComparison.Ordinal));
+    }
+
+    /// <summary>The newest version <c>If-None-Match</c> names; 0 when it names none.</summary>
+    public static long NewestNamed(this HttpRequest request) =>
+        EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var tags)
+            ? tags.Select(t => long.TryParse(t.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0).DefaultIfEmpty().Max()
+            : 0;
+
+    /// <summary>
+    /// How long the client will wait for a change: the <c>wait</c> preference in seconds, at most
+    /// <see cref="LongestWait"/>; zero when not asked for. A preference the server cannot read is ignored,
+    /// as RFC 7240 has it.
+    /// </summary>
+    public static TimeSpan Wait(this HttpRequest request)
+    {
+        foreach (var preference in request.Headers[PreferHeader].SelectMany(v => (v ?? "").Split(',')))
+        {
+            var (name, value) = preference.Split(';')[0].Split('=', 2) switch
+            {
+                [var n, var v] => (n.Trim(), v.Trim().Trim('"')),
+                [var n] => (n.Trim(), ""),
+                _ => ("", ""),
+            };
+            if (name.Equals("wait", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                return TimeSpan.FromSeconds(Math.Min(seconds, LongestWait.TotalSeconds));
+            }
+        }
+
+        return TimeSpan.Zero;
+    }
+
+    /// <summary>Tells the client how long its read was allowed to wait.</summary>
+    public static void SetWaitApplied(this HttpResponse response, TimeSpan wait) =>
+        response.Headers[PreferenceAppliedHeader] = $"wait={((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture)}";
+}
