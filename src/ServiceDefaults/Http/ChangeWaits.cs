@@ -15,8 +15,11 @@ public static class ChangeWaits
 
     public const string PreferenceAppliedHeader = "Preference-Applied";
 
-    /// <summary>The longest wait granted; a client asking for more waits this long and is told so.</summary>
-    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest wait granted; a client asking for more waits this long and is told so. Below the
+    /// gateway's 10 s activity timeout, which would otherwise end a quiet wait as a failed request.
+    /// </summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(8);
 
     /// <summary>
     /// Whether <c>If-None-Match</c> names <paramref name="version"/> (or is <c>*</c>): the client has this
@@ -57,8 +60,10 @@ public static class ChangeWaits
                 _ => ("", ""),
             };
             if (name.Equals("wait", StringComparison.OrdinalIgnoreCase)
-                && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+                && value.Length > 0 && value.All(char.IsAsciiDigit))
             {
+                // Too many digits for a number is still a long wait (RFC 9111 reads delta-seconds that way).
+                var seconds = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : long.MaxValue;
                 return TimeSpan.FromSeconds(Math.Min(seconds, LongestWait.TotalSeconds));
             }
         }

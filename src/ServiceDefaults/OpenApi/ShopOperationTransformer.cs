@@ -54,7 +54,7 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
         {
             operation.Parameters.Add(Header(Versions.MinVersionHeader, "An ETag from an earlier write of this resource, as it was answered (\"3\") or its number (3): the answer waits (up to 5 s) until the read model reflects at least that version. Anything else is a 400."));
             operation.Parameters.Add(Header("If-None-Match", "The ETag of the version the client has: while it is still the current one the answer is a 304 without a body."));
-            operation.Parameters.Add(Header(ChangeWaits.PreferHeader, "wait=N with If-None-Match: the answer waits up to N seconds (at most 30) for a newer version before it is a 304, instead of the client asking again. Preference-Applied says how long it waited at most."));
+            operation.Parameters.Add(Header(ChangeWaits.PreferHeader, "wait=N with If-None-Match: the answer waits up to N seconds (at most 8) for a newer version before it is a 304, instead of the client asking again. Preference-Applied says how long it waited at most."));
         }
 
         if (endpoint.ReadsOwnWrites)
