@@ -34,14 +34,13 @@ public static class ChangeWaits
             return false;
         }
 
-        var current = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(current, StringComparison.Ordinal));
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || Versions.Of(t) == version);
     }
 
     /// <summary>The newest version <c>If-None-Match</c> names; 0 when it names none.</summary>
     public static long NewestNamed(this HttpRequest request) =>
         EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var tags)
-            ? tags.Select(t => long.TryParse(t.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0).DefaultIfEmpty().Max()
+            ? tags.Select(t => Versions.Of(t) ?? 0).DefaultIfEmpty().Max()
             : 0;
 
     /// <summary>

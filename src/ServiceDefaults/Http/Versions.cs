@@ -46,7 +46,12 @@ public static class Versions
             return 0;
         }
 
-        var number = EntityTagHeaderValue.TryParse(header, out var tag) ? tag.Tag.AsSpan().Trim('"') : header.AsSpan();
-        return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+        return EntityTagHeaderValue.TryParse(header, out var tag) ? Of(tag) : Of(header.AsSpan());
     }
+
+    /// <summary>The version an entity tag names (weak or strong); null for a tag that is not one of ours.</summary>
+    internal static long? Of(EntityTagHeaderValue tag) => Of(tag.Tag.AsSpan().Trim('"'));
+
+    private static long? Of(ReadOnlySpan<char> number) =>
+        long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
 }
