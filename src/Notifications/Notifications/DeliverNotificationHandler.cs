@@ -1,4 +1,5 @@
 using Marten;
+using Shop.ServiceDefaults.Persistence;
 using Wolverine;
 
 namespace Shop.Notifications.Notifications;
@@ -7,6 +8,7 @@ namespace Shop.Notifications.Notifications;
 /// A retry of a notification whose last attempt failed. A notification already sent or given up is
 /// left alone, so a redelivered request sends nothing twice.
 /// </summary>
+[CallsOutside]
 public static class DeliverNotificationHandler
 {
     public static async Task<OutgoingMessages> Handle(DeliverNotification command, IDocumentSession session, DeliveryAttempt delivery, CancellationToken ct)

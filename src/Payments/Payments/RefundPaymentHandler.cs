@@ -1,5 +1,6 @@
 using Marten;
 using Shop.Payments.Processing;
+using Shop.ServiceDefaults.Persistence;
 using Wolverine;
 using Integration = Shop.Contracts.Payments;
 
@@ -9,6 +10,7 @@ namespace Shop.Payments.Payments;
 /// Gives back everything captured for an order and not yet refunded. Asking again, or for an order
 /// that was never charged, refunds nothing and says so (amount 0).
 /// </summary>
+[CallsOutside]
 public static class RefundPaymentHandler
 {
     public static async Task<OutgoingMessages> Handle(Integration.RefundPayment command, IDocumentSession session, ICardProcessor processor, CancellationToken ct)
