@@ -1,5 +1,4 @@
 using Marten;
-using Shop.ServiceDefaults.Persistence;
 using Wolverine;
 
 namespace Shop.Notifications.Notifications;
@@ -8,7 +7,6 @@ namespace Shop.Notifications.Notifications;
 /// A retry of a notification whose last attempt failed. A notification already sent or given up is
 /// left alone, so a redelivered request sends nothing twice.
 /// </summary>
-[CallsOutside]
 public static class DeliverNotificationHandler
 {
     public static async Task<OutgoingMessages> Handle(DeliverNotification command, IDocumentSession session, DeliveryAttempt delivery, CancellationToken ct)

@@ -1,7 +1,6 @@
 using Marten;
 using Shop.Contracts.Orders;
 using Shop.ServiceDefaults.EventSourcing;
-using Shop.ServiceDefaults.Persistence;
 using Wolverine;
 
 namespace Shop.Notifications.Notifications;
@@ -15,7 +14,6 @@ public sealed record DeliverNotification(Guid NotificationId);
 /// notification already there and creates nothing. The first delivery attempt is made here and
 /// committed with the request, in one transaction; only a failed attempt queues a retry.
 /// </summary>
-[CallsOutside]
 public static class NotifyCustomerHandler
 {
     private static readonly Guid Namespace = new("4a7f3d6e-2b1c-4e8f-9a0d-5c6b7e8f9a01");

@@ -1,7 +1,6 @@
 using Marten;
 using Shop.Contracts.Payments;
 using Shop.Payments.Processing;
-using Shop.ServiceDefaults.Persistence;
 using Wolverine;
 
 namespace Shop.Payments.Payments;
@@ -11,7 +10,6 @@ namespace Shop.Payments.Payments;
 /// requested (a crash struck between the charge and the append) is charged again under the same
 /// key, which the processor answers without charging twice.
 /// </summary>
-[CallsOutside]
 public static class ProcessPaymentHandler
 {
     public static async Task<OutgoingMessages> Handle(ProcessPayment command, IDocumentSession session, ICardProcessor processor, CancellationToken ct)

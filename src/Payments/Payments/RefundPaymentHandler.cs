@@ -1,6 +1,5 @@
 using Marten;
 using Shop.Payments.Processing;
-using Shop.ServiceDefaults.Persistence;
 using Wolverine;
 using Integration = Shop.Contracts.Payments;
 
@@ -10,7 +9,6 @@ namespace Shop.Payments.Payments;
 /// Gives back everything captured for an order and not yet refunded. Asking again, or for an order
 /// that was never charged, refunds nothing and says so (amount 0).
 /// </summary>
-[CallsOutside]
 public static class RefundPaymentHandler
 {
     public static async Task<OutgoingMessages> Handle(Integration.RefundPayment command, IDocumentSession session, ICardProcessor processor, CancellationToken ct)

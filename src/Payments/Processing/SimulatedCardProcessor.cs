@@ -23,18 +23,16 @@ public sealed class SimulatedCardProcessor(IDocumentStore store, SimulatedProces
 
     public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct)
     {
-        // A slow processor is slow before its ledger is touched: a transaction of the shop's database held
-        // open through the wait would hold the service's projections behind any hole in its event sequence.
-        if (request.PaymentMethod == Slow)
-        {
-            await Task.Delay(settings.SlowCardDelay, ct);
-        }
-
         await using var ledger = store.LightweightSession();
         await ledger.BeginTransactionAsync(ct);
         if (await ledger.LoadAsync<ProcessorOperation>(request.IdempotencyKey, ct) is { } earlier)
         {
             return new ChargeResult(earlier.Approved, earlier.AuthorizationCode, earlier.DeclineReason);
+        }
+
+        if (request.PaymentMethod == Slow)
+        {
+            await Task.Delay(settings.SlowCardDelay, ct);
         }
 
         var result = request.PaymentMethod switch

@@ -17,11 +17,9 @@ namespace Shop.ServiceDefaults.Persistence;
 /// Nothing becomes durable at another moment: the write commits when it did, with the same version
 /// checks, and each read sees what it saw (a statement of a READ COMMITTED transaction sees what was
 /// committed before the statement began). The price is a pooled connection held from the handler's start
-/// to its commit; while a hole in the event sequence waits to be skipped, such an open transaction counts
-/// as one that might still fill it. A handler that waits on something outside the shop (a card
-/// processor, a mail server) is marked <see cref="CallsOutsideAttribute"/> and keeps Marten's short read
-/// transactions instead: a slow answer from outside would otherwise hold every projection of the service
-/// behind such a hole for as long as it takes.
+/// to its commit, through whatever it does between (a card charge, a mail's delivery attempt); while a
+/// hole in the event sequence waits to be skipped, such an open transaction counts as one that might
+/// still fill it, so a slow handler can delay the skip by as long as it runs.
 /// </remarks>
 public static class OneTransactionPerWrite
 {
@@ -30,14 +28,6 @@ public static class OneTransactionPerWrite
 
     /// <summary>A message handler that works through a Marten session: a saga, or a handler taking the session.</summary>
     public static bool Writes(HandlerChain chain) =>
-        (chain is SagaChain
-         || chain.Handlers.Any(handler => handler.Method.GetParameters().Any(parameter => parameter.ParameterType == typeof(IDocumentSession))))
-        && !chain.Handlers.Any(handler => handler.HandlerType.IsDefined(typeof(CallsOutsideAttribute), false));
+        chain is SagaChain
+        || chain.Handlers.Any(handler => handler.Method.GetParameters().Any(parameter => parameter.ParameterType == typeof(IDocumentSession)));
 }
-
-/// <summary>
-/// The handler waits on something outside the shop while it runs (a card processor, a mail server): its
-/// reads are not held in the write's transaction (<see cref="OneTransactionPerWrite"/>) through that wait.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class CallsOutsideAttribute : Attribute;

@@ -29,6 +29,7 @@ namespace Internal.Generated.WolverineHandlers
             var orderConfirmed = (Shop.Contracts.Orders.OrderConfirmed)context.Envelope.Message;
 
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Notifications.Notifications.NotifyCustomerHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Notifications.Notifications.NotifyCustomerHandler");
             

@@ -29,6 +29,7 @@ namespace Internal.Generated.WolverineHandlers
             var refundPayment = (Shop.Contracts.Payments.RefundPayment)context.Envelope.Message;
 
             Shop.ServiceDefaults.DeadLetters.HandlerFaultsMiddleware.Before(context.Envelope, _handlerFaults);
+            await Shop.ServiceDefaults.Persistence.OneTransactionPerWrite.BeforeAsync(documentSession, cancellation);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Shop.Payments.Payments.RefundPaymentHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Shop.Payments.Payments.RefundPaymentHandler");
             
