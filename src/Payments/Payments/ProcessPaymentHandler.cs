@@ -6,31 +6,37 @@ using Wolverine;
 namespace Shop.Payments.Payments;
 
 /// <summary>
-/// Takes an order's payment. A payment already settled is answered again from its stream; one only
-/// requested (a crash struck between the charge and the append) is charged again under the same
-/// key, which the processor answers without charging twice.
+/// Takes an order's payment. The processor is asked before the stream is read, under the payment's
+/// own key: a request asked again (a redelivery, or a crash between the charge and the append) gets
+/// the processor's first answer without a second charge, and a payment already settled is answered
+/// from its stream.
 /// </summary>
+/// <remarks>
+/// The charge comes first because the handler's reads and write share one transaction: a transaction
+/// left open through a slow processor would count as one that might still fill a hole in the event
+/// sequence, and hold every projection of the service behind it for as long as the card takes.
+/// </remarks>
 public static class ProcessPaymentHandler
 {
     public static async Task<OutgoingMessages> Handle(ProcessPayment command, IDocumentSession session, ICardProcessor processor, CancellationToken ct)
     {
-        var id = PaymentIds.ForOrder(command.OrderId);
-        var stream = await session.Events.FetchForWriting<Payment>(id, ct);
+        var requested = new PaymentRequested(PaymentIds.ForOrder(command.OrderId), command.OrderId, command.CustomerId, command.Amount, command.Currency, command.PaymentMethod);
+        var result = PaymentRules.AmountProblem(requested.Amount) is null
+            ? await processor.ChargeAsync(new ChargeRequest(requested.PaymentId, requested.Amount, requested.Currency, requested.PaymentMethod), ct)
+            : ChargeResult.Decline("invalid_amount");
+
+        var stream = await session.Events.FetchForWriting<Payment>(requested.PaymentId, ct);
         if (stream.Aggregate is { IsSettled: true } settled)
         {
             return [Reply(settled)];
         }
 
-        var requested = new PaymentRequested(id, command.OrderId, command.CustomerId, command.Amount, command.Currency, command.PaymentMethod);
         var payment = stream.Aggregate ?? Payment.Create(requested);
         if (stream.Aggregate is null)
         {
             stream.AppendOne(requested);
         }
 
-        var result = PaymentRules.AmountProblem(payment.Amount) is null
-            ? await processor.ChargeAsync(new ChargeRequest(id, payment.Amount, payment.Currency, payment.PaymentMethod), ct)
-            : ChargeResult.Decline("invalid_amount");
         var decision = PaymentRules.Settle(payment, result);
         stream.AppendMany(decision.Events);
         return [Reply(payment.After(decision.Events))];

@@ -23,16 +23,19 @@ public sealed class SimulatedCardProcessor(IDocumentStore store, SimulatedProces
 
     public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct)
     {
+        // A slow card is slow before the ledger is touched, so no transaction of the database is held
+        // open through the wait (one would hold the service's projections behind any hole in the event
+        // sequence); a slow card asked again under its key waits again.
+        if (request.PaymentMethod == Slow)
+        {
+            await Task.Delay(settings.SlowCardDelay, ct);
+        }
+
         await using var ledger = store.LightweightSession();
         await ledger.BeginTransactionAsync(ct);
         if (await ledger.LoadAsync<ProcessorOperation>(request.IdempotencyKey, ct) is { } earlier)
         {
             return new ChargeResult(earlier.Approved, earlier.AuthorizationCode, earlier.DeclineReason);
-        }
-
-        if (request.PaymentMethod == Slow)
-        {
-            await Task.Delay(settings.SlowCardDelay, ct);
         }
 
         var result = request.PaymentMethod switch

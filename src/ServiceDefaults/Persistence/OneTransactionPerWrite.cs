@@ -17,9 +17,11 @@ namespace Shop.ServiceDefaults.Persistence;
 /// Nothing becomes durable at another moment: the write commits when it did, with the same version
 /// checks, and each read sees what it saw (a statement of a READ COMMITTED transaction sees what was
 /// committed before the statement began). The price is a pooled connection held from the handler's start
-/// to its commit, through whatever it does between (a card charge, a mail's delivery attempt); while a
-/// hole in the event sequence waits to be skipped, such an open transaction counts as one that might
-/// still fill it, so a slow handler can delay the skip by as long as it runs.
+/// to its commit. PostgreSQL's transaction begins with the handler's first statement (Npgsql sends the
+/// BEGIN with it), and from then on it counts, while a hole in the event sequence waits to be skipped, as
+/// one that might still fill it: a handler that calls outside after its first read (a mail's delivery
+/// attempt, a refund) holds the service's projections for as long as that call takes, so a call that
+/// may be slow comes before the reads where it can (the card charge).
 /// </remarks>
 public static class OneTransactionPerWrite
 {
