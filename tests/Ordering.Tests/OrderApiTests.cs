@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Marten;
 using Marten.Events;
 using Shop.Ordering.Orders;
 using Shop.ServiceDefaults.ReadModels;
@@ -220,6 +221,24 @@ public class OrderApiTests(OrderingFixture fixture)
         pages[2].Items.ShouldBeEmpty();
         await SendAsync(HttpMethod.Get, "/orders?pageSize=1000", null, token, 400);
         await SendAsync(HttpMethod.Get, "/orders?page=0", null, token, 400);
+    }
+
+    [Fact]
+    public async Task the_sagas_records_on_an_order_move_its_version_in_the_read_model_as_in_its_events()
+    {
+        var (customer, token) = fixture.Customer();
+        var order = await fixture.CreateAsync(token, (fixture.Inventory.Product(), 1));
+        await using (var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            session.Events.Append(order.Id, new OrderStockReserved(order.Id, customer));
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+
+        var projected = await SendAsync(HttpMethod.Get, $"/orders/{order.Id}", null, token, 200);
+        projected.Context.Response.Headers.ETag.ToString().ShouldBe($"\"{await fixture.VersionAsync(order.Id)}\"");
+        (await projected.ReadAsJsonAsync<OrderDetails>())!.Version.ShouldBe(2);
     }
 
     [Fact]

@@ -101,6 +101,18 @@ public sealed class OrderDetailsProjection : SingleStreamProjection<OrderDetails
         order.ShippedAt = e.Timestamp;
     }
 
+    // The saga's records on the order change nothing a client reads, but each is a version of the order:
+    // an ETag names the stream's version, the same whether it is read here or from the events.
+    public static void Apply(IEvent<OrderStockReserved> e, OrderDetails order) => order.Version = e.Version;
+
+    public static void Apply(IEvent<OrderStockReleased> e, OrderDetails order) => order.Version = e.Version;
+
+    public static void Apply(IEvent<OrderStockCommitted> e, OrderDetails order) => order.Version = e.Version;
+
+    public static void Apply(IEvent<OrderPaymentCaptured> e, OrderDetails order) => order.Version = e.Version;
+
+    public static void Apply(IEvent<OrderPaymentRefunded> e, OrderDetails order) => order.Version = e.Version;
+
     private static OrderDetails At(OrderDetails order, IEvent e)
     {
         order.UpdatedAt = e.Timestamp;
