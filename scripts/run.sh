@@ -141,6 +141,20 @@ supervise() { # supervise <Service> <port> <id>
   done
 }
 
+# A start beside a running shop would find every port answering: its supervisors would restart their
+# services forever, and its pid files would hide the running shop from ./shop stop.
+already_running() {
+  local pidfile pid
+  for pidfile in "$run"/*-supervisor.pid; do
+    [ -e "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    kill -0 "$pid" 2>/dev/null && grep -q run.sh "/proc/$pid/cmdline" 2>/dev/null && return 0
+  done
+  return 1
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 wait_ready() {
   local name=$1 port=$2 deadline=$((SECONDS + 180))
   until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
@@ -245,6 +259,11 @@ stop() {
 
 start() {
   mkdir -p "$logs" "$run"
+  ! already_running || die "the shop is already running: ./shop status shows it, ./shop stop stops it"
+  local name port id
+  while IFS=: read -r name port id; do
+    ! port_taken "$port" || die "port $port, where $id listens, is taken by another process; stop it first (README: Troubleshooting, A port is taken)"
+  done < <(instances)
   rm -f "$run/stopping"
   "$root/scripts/infra.sh" up
   "$root/scripts/infra.sh" queues
@@ -255,7 +274,6 @@ start() {
   service_env
   apply_schemas
   [ "${SHOP_TRACE_VIEWER:-}" = off ] || start_trace_viewer
-  local name port id
   while IFS=: read -r name port id; do
     supervise "$name" "$port" "$id" &
     echo $! >"$run/$id-supervisor.pid"

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace Shop.EndToEnd.Tests;
+
+/// <summary>The run script (<c>./shop start</c>) beside the shop it already runs.</summary>
+[Collection(nameof(TheShop))]
+public sealed class RunScriptTests(ShopProcesses shop)
+{
+    [Fact]
+    public async Task a_second_start_stops_at_once_saying_the_shop_runs_and_the_running_shop_keeps_answering()
+    {
+        var supervisors = SupervisorPids();
+
+        var (code, output) = await RunAsync("start");
+
+        code.ShouldBe(1);
+        output.ShouldContain("the shop is already running");
+        SupervisorPids().ShouldBe(supervisors);
+        (await shop.SendAsync(HttpMethod.Get, "products", null)).Status.ShouldBe(200);
+    }
+
+    private static Dictionary<string, string> SupervisorPids() =>
+        Directory.EnumerateFiles(Path.Combine(ShopProcesses.Root, ".local", "run"), "*-supervisor.pid")
+            .ToDictionary(file => Path.GetFileName(file), File.ReadAllText);
+
+    private static async Task<(int Code, string Output)> RunAsync(string command)
+    {
+        var start = new ProcessStartInfo("bash", $"scripts/run.sh {command}")
+        {
+            WorkingDirectory = ShopProcesses.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["SHOP_SKIP_BUILD"] = "1", ["SHOP_KEEP_INFRA"] = "1" },
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            // A start that did not stop would go on restarting services beside the running shop.
+            process.Kill(entireProcessTree: true);
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
+}
