@@ -1,11 +1,14 @@
+using System.Text.Json;
 using Npgsql;
 using Shop.Contracts.Payments;
+using Shop.Payments.Payments;
 using Shop.Testing;
+using Wolverine.Tracking;
 
 namespace Shop.Payments.Tests;
 
 /// <summary>
-/// A card processor that takes its time holds no transaction of the shop's database open meanwhile: an open
+/// A card processor that takes its time is waited for, and holds no transaction of the shop's database open meanwhile: an open
 /// transaction counts as one that might still fill a hole in the event sequence, so the service's
 /// projections would wait behind it for as long as the processor does.
 /// </summary>
@@ -36,5 +39,17 @@ public class SlowProcessorTests(PaymentsFixture fixture)
 
         await charge;
         held.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void the_demos_slow_card_is_answered_before_the_charge_is_cancelled_for_taking_too_long()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src", "Payments", "appsettings.json")));
+        var slowCard = settings.RootElement.GetProperty("Payments").GetProperty("SlowCardDelaySeconds").GetDouble();
+
+        var chain = fixture.Host.GetRuntime().Handlers.ChainFor<ProcessPayment>().ShouldNotBeNull();
+
+        chain.ExecutionTimeoutInSeconds.ShouldBe(ProcessPaymentHandler.TimeoutSeconds);
+        ((double)ProcessPaymentHandler.TimeoutSeconds).ShouldBeGreaterThan(slowCard + 10);
     }
 }

@@ -2,6 +2,7 @@ using Marten;
 using Shop.Contracts.Payments;
 using Shop.Payments.Processing;
 using Wolverine;
+using Wolverine.Attributes;
 
 namespace Shop.Payments.Payments;
 
@@ -18,6 +19,14 @@ namespace Shop.Payments.Payments;
 /// </remarks>
 public static class ProcessPaymentHandler
 {
+    /// <summary>
+    /// How long a charge may take, the processor's wait included. Wolverine's default of 60 s would cancel
+    /// a slow card's charge before the processor answers (the demo's slow card takes 90 s, past the saga's
+    /// payment timeout, so that its late approval is refunded), and retry it, and cancel it again.
+    /// </summary>
+    public const int TimeoutSeconds = 120;
+
+    [MessageTimeout(TimeoutSeconds)]
     public static async Task<OutgoingMessages> Handle(ProcessPayment command, IDocumentSession session, ICardProcessor processor, CancellationToken ct)
     {
         var requested = new PaymentRequested(PaymentIds.ForOrder(command.OrderId), command.OrderId, command.CustomerId, command.Amount, command.Currency, command.PaymentMethod);
