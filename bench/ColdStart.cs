@@ -9,6 +9,9 @@ public sealed record ColdStartResult(string Service, double SecondsToReady);
 /// Each service stopped and started again by its supervisor (scripts/run.sh pause and resume), one at a
 /// time while the others run: the time from its process starting (as the kernel records it) to its
 /// first 200 from /health/ready, which means PostgreSQL and RabbitMQ are reachable and its schema is in place.
+/// Each one is stopped once the machine is quiet: measured beside a running shop, as in a rolling restart,
+/// not beside processes still compiling their own first seconds (the service measured first paid for the
+/// whole shop's start, the next one for its predecessor's).
 /// </summary>
 public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
 {
@@ -22,7 +25,11 @@ public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
         ["Notifications"] = 3005,
     };
 
+    private const double QuietShare = 0.25;
+
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan QuietWithin = TimeSpan.FromSeconds(30);
 
     public async Task<IReadOnlyList<ColdStartResult>> RunAsync()
     {
@@ -30,6 +37,7 @@ public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
         var results = new List<ColdStartResult>();
         foreach (var service in sizes.ColdStartServices)
         {
+            await QuietAsync();
             var before = shop.PidOf(service);
             await shop.RunScriptAsync("pause", service);
             var resumed = shop.RunScriptAsync("resume", service);
@@ -53,6 +61,23 @@ public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
         }
 
         return results;
+    }
+
+    /// <summary>Waits, at most <see cref="QuietWithin"/>, for a second in which the cores are at most a quarter busy.</summary>
+    private static async Task QuietAsync()
+    {
+        var waiting = Stopwatch.StartNew();
+        while (waiting.Elapsed < QuietWithin)
+        {
+            var busyBefore = Procfs.MachineBusyTicks();
+            var second = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var busy = (Procfs.MachineBusyTicks() - busyBefore) / Procfs.TicksPerSecond / second.Elapsed.TotalSeconds / Environment.ProcessorCount;
+            if (busy <= QuietShare)
+            {
+                return;
+            }
+        }
     }
 
     private static async Task<bool> ReadyAsync(HttpClient http, string service)
