@@ -22,26 +22,19 @@ public static class ChangeWaits
     public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(8);
 
     /// <summary>
-    /// Whether <c>If-None-Match</c> names <paramref name="version"/> (or is <c>*</c>): the client has this
-    /// version already. Weak and strong tags compare alike, as RFC 9110 asks for this header; tags that are
-    /// not versions match nothing.
+    /// The versions <c>If-None-Match</c> names, read once per request. Weak and strong tags compare alike,
+    /// as RFC 9110 asks for this header; tags that are not versions name nothing, and <c>*</c> names every one.
     /// </summary>
-    public static bool HasVersion(this HttpRequest request, long version)
+    public static NamedVersions NamedVersions(this HttpRequest request)
     {
         var values = request.Headers.IfNoneMatch;
         if (values.Count == 0 || !EntityTagHeaderValue.TryParseList(values, out var tags))
         {
-            return false;
+            return default;
         }
 
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || Versions.Of(t) == version);
+        return new(tags.Any(t => t.Equals(EntityTagHeaderValue.Any)), [.. tags.Select(Versions.Of).OfType<long>()]);
     }
-
-    /// <summary>The newest version <c>If-None-Match</c> names; 0 when it names none.</summary>
-    public static long NewestNamed(this HttpRequest request) =>
-        EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var tags)
-            ? tags.Select(t => Versions.Of(t) ?? 0).DefaultIfEmpty().Max()
-            : 0;
 
     /// <summary>
     /// How long the client will wait for a change: the <c>wait</c> preference in seconds, at most
@@ -73,4 +66,14 @@ public static class ChangeWaits
     /// <summary>Tells the client how long its read was allowed to wait.</summary>
     public static void SetWaitApplied(this HttpResponse response, TimeSpan wait) =>
         response.Headers[PreferenceAppliedHeader] = $"wait={((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>What <c>If-None-Match</c> names: every version (<c>*</c>), or these.</summary>
+public readonly record struct NamedVersions(bool Every, long[]? Named)
+{
+    /// <summary>The client has this version already.</summary>
+    public bool Has(long version) => Every || (Named?.Contains(version) ?? false);
+
+    /// <summary>The newest version named; 0 when none is.</summary>
+    public long Newest => Named is { Length: > 0 } named ? named.Max() : 0;
 }

@@ -79,7 +79,8 @@ public static class Consistency
         }
 
         // A client that has a version has no use for an older one.
-        var minVersion = Math.Max(Math.Max(asked, http.Request.NewestNamed()), knownToExist ? 1 : 0);
+        var has = http.Request.NamedVersions();
+        var minVersion = Math.Max(Math.Max(asked, has.Newest), knownToExist ? 1 : 0);
         // Marten builds from events on a document session only; this one writes nothing, and opens a connection
         // only when it is asked.
         await using var events = session.DocumentStore.LightweightSession();
@@ -89,7 +90,7 @@ public static class Consistency
             return Problems.NotFound(what);
         }
 
-        if (http.Request.HasVersion(model.Version))
+        if (has.Has(model.Version))
         {
             var wait = http.Request.Wait();
             if (wait > TimeSpan.Zero && http.RequestServices.GetService<StreamChanges>() is { } changes)
@@ -101,7 +102,7 @@ public static class Consistency
                 }
             }
 
-            if (http.Request.HasVersion(model.Version))
+            if (has.Has(model.Version))
             {
                 http.Response.SetETag(model.Version);
                 return Results.StatusCode(StatusCodes.Status304NotModified);
