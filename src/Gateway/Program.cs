@@ -11,7 +11,8 @@ builder.AddWebDefaults("gateway");
 builder.Services.AddServiceDiscovery();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddServiceDiscoveryDestinationResolver();
+    .AddServiceDiscoveryDestinationResolver()
+    .AddPublicLocations();
 builder.Services.AddHttpClient(DownstreamReads.Client).AddServiceDiscovery();
 builder.Services.AddHealthChecks().AddDownstreamHealthChecks();
 builder.Services.AddShopRateLimits(builder.Configuration);

@@ -10,7 +10,8 @@ public sealed record Echo(string Service, string Method, string Path, bool HadTo
 
 /// <summary>
 /// The gateway in front of five stand-in services, each a real HTTP server on loopback that echoes
-/// what it received (and serves its service's committed API description, and a dead-letter overview of two). Payments points at a port nobody listens on; Ordering has a route that hangs;
+/// what it received (and serves its service's committed API description, and a dead-letter overview of two). Payments points at a port nobody listens on; Ordering has a route that hangs
+/// and one that answers 201 with its own path in <c>Location</c>;
 /// Notifications fails its list.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
@@ -35,6 +36,11 @@ public sealed class GatewayFixture : IAsyncLifetime
                 if (name == "ordering" && http.Request.Path.StartsWithSegments("/orders/hang"))
                 {
                     await Task.Delay(TimeSpan.FromSeconds(30), http.RequestAborted);
+                }
+
+                if (name == "ordering" && http.Request.Path == "/orders/placed")
+                {
+                    return Results.Created("/orders/placed/1", new { id = 1 });
                 }
 
                 if (name == "identity" && http.Request.Path == "/oauth/token" && http.Request.HasFormContentType)

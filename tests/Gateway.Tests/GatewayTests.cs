@@ -47,6 +47,30 @@ public class GatewayTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task the_location_of_what_a_service_created_is_an_address_a_client_can_follow_through_the_gateway()
+    {
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Post.Json(new { }).ToUrl("/api/orders/placed");
+            s.Bearer(fixture.Tokens.Customer(Guid.NewGuid()));
+            s.StatusCodeShouldBe(201);
+        });
+
+        result.Context.Response.Headers.Location.ToString().ShouldBe("/api/orders/placed/1");
+    }
+
+    [Theory]
+    [InlineData("/orders/1", "/api/orders/1")]
+    [InlineData("/api/orders/1", "/api/orders/1")]
+    [InlineData("http://shop.example/orders/1", "http://shop.example/orders/1")]
+    [InlineData("//shop.example/orders/1", "//shop.example/orders/1")]
+    [InlineData("", "")]
+    public void only_a_services_own_path_gains_the_public_prefix(string location, string expected)
+    {
+        Shop.Gateway.Routing.PublicLocations.Public(location, "/api").ShouldBe(expected);
+    }
+
+    [Fact]
     public async Task a_service_that_refuses_connections_is_a_503_naming_it()
     {
         var problem = await SendAsync<JsonElement>("GET", "/api/payments?orderId=1", fixture.Tokens.Customer(Guid.NewGuid()), 503);
