@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shop.Gateway.Routing;
 using Shop.Testing;
 
 namespace Shop.Gateway.Tests;
@@ -67,7 +68,7 @@ public class GatewayTests(GatewayFixture fixture)
     [InlineData("", "")]
     public void only_a_services_own_path_gains_the_public_prefix(string location, string expected)
     {
-        Shop.Gateway.Routing.PublicLocations.Public(location, "/api").ShouldBe(expected);
+        PublicLocations.Public(location, "/api").ShouldBe(expected);
     }
 
     [Fact]
