@@ -11,9 +11,10 @@ public sealed record ColdStartResult(string Service, double SecondsToReady);
 /// first 200 from /health/ready, which means PostgreSQL and RabbitMQ are reachable and its schema is in place.
 /// Each one is stopped once the machine is quiet: measured beside a running shop, as in a rolling restart,
 /// not beside processes still compiling their own first seconds (the service measured first paid for the
-/// whole shop's start, the next one for its predecessor's).
+/// whole shop's start, the next one for its predecessor's). <paramref name="withoutJitProfile"/> starts each
+/// one without the JIT profile its stop wrote or a training run left: a new build's start.
 /// </summary>
-public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
+public sealed class ColdStart(Sizes sizes, ShopProcesses shop, bool withoutJitProfile = false)
 {
     public static readonly IReadOnlyDictionary<string, int> Ports = new Dictionary<string, int>
     {
@@ -40,6 +41,11 @@ public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
             await QuietAsync();
             var before = shop.PidOf(service);
             await shop.RunScriptAsync("pause", service);
+            if (withoutJitProfile)
+            {
+                shop.ForgetJitProfile(service);
+            }
+
             var resumed = shop.RunScriptAsync("resume", service);
             var clock = Stopwatch.StartNew();
             var pid = before;
@@ -64,7 +70,7 @@ public sealed class ColdStart(Sizes sizes, ShopProcesses shop)
     }
 
     /// <summary>Waits, at most <see cref="QuietWithin"/>, for a second in which the cores are at most a quarter busy.</summary>
-    private static async Task QuietAsync()
+    public static async Task QuietAsync()
     {
         var waiting = Stopwatch.StartNew();
         while (waiting.Elapsed < QuietWithin)

@@ -37,6 +37,16 @@ public sealed class ShopProcesses(string root, string data)
 
     public Dictionary<string, long> ResidentKiB() => Sizes.Services.ToDictionary(s => s, s => PidsOf(s).Sum(Procfs.ResidentKiB));
 
+    /// <summary>Removes the JIT profile a stopped service's next start would play (scripts/run.sh keeps one per process).</summary>
+    public void ForgetJitProfile(string service)
+    {
+        var directory = Path.Combine(data, "jit", service);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Runs scripts/run.sh with the given arguments and waits for it.</summary>
     public Task RunScriptAsync(params string[] arguments) => Commands.CheckedAsync(Path.Combine(root, "scripts", "run.sh"), arguments);
 }

@@ -84,7 +84,8 @@ bench() {
     --postgres "$ConnectionStrings__Postgres" --pg-bin "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)" "$@"
 }
 
-# A new build has no JIT profiles (Shop__JitProfileDirectory): nor does the benchmark's first start.
+# The benchmark starts as a new build does: no JIT profiles (Shop__JitProfileDirectory), so the start
+# trains them first (scripts/run.sh, train); the cold starts then remove them again.
 rm -rf "$data/jit"
 start_shop 1
 bench ${args[@]+"${args[@]}"}

@@ -8,6 +8,9 @@
 #   infra.sh ctl <args>  rabbitmqctl against the private RabbitMQ node
 #   infra.sh docker  a running Docker daemon with docker-compose and debootstrap (for the compose test),
 #                   installed from the Debian packages and started if missing; fails if it cannot start
+#   infra.sh training up|down
+#                   a scratch database and RabbitMQ virtual host for a build's training run (scripts/run.sh),
+#                   created empty, and dropped afterwards
 #   infra.sh queues declare anew Shop's queues on the virtual host / whose type or arguments differ
 #                   from the quorum queues the services declare, moving their messages across
 #                   (RabbitMQ refuses to redeclare a queue with another type or other arguments)
@@ -184,6 +187,29 @@ status() {
   port_open 127.0.0.1 "$rabbit_port" && echo "rabbitmq: up (127.0.0.1:$rabbit_port)" || echo "rabbitmq: down"
 }
 
+# ---------- The training run's scratch database and virtual host ----------
+training_db="${pg_db}_training"
+training_vhost="shop-training"
+
+rabbit_api() { # rabbit_api <method> <path> [json]
+  curl -sf -o /dev/null -u "$rabbit_user:$rabbit_password" -X "$1" -H 'content-type: application/json' \
+    "http://127.0.0.1:$rabbit_mgmt_port/api/$2" ${3:+-d "$3"}
+}
+
+training_down() {
+  pg_sql postgres "drop database if exists \"$training_db\" with (force)" >/dev/null
+  rabbit_api DELETE "vhosts/$training_vhost" || true
+}
+
+training_up() {
+  training_down
+  pg_sql postgres "create database \"$training_db\"" >/dev/null
+  rabbit_api PUT "vhosts/$training_vhost" || die "could not create RabbitMQ virtual host $training_vhost (management API on port $rabbit_mgmt_port)"
+  rabbit_api PUT "permissions/$training_vhost/$rabbit_user" '{"configure":".*","write":".*","read":".*"}'
+  printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s\namqp://%s:%s@127.0.0.1:%s/%s\n' \
+    "$pg_host" "$pg_port" "$training_db" "$pg_user" "$pg_password" "$rabbit_user" "$rabbit_password" "$rabbit_port" "$training_vhost"
+}
+
 # ---------- Docker (the compose test) ----------
 docker_up() {
   local missing=()
@@ -213,5 +239,6 @@ case "${1:-up}" in
   queues) python3 "$root/scripts/quorum-queues.py" "http://127.0.0.1:$rabbit_mgmt_port/api" "$rabbit_user" "$rabbit_password" / ;;
   ctl) shift; rabbitctl "$@" ;;
   docker) docker_up ;;
-  *) die "usage: infra.sh up|down|status|roles|queues|ctl <args>|docker" ;;
+  training) case "${2:-}" in up) training_up ;; down) training_down ;; *) die "usage: infra.sh training up|down" ;; esac ;;
+  *) die "usage: infra.sh up|down|status|roles|queues|ctl <args>|docker|training up|down" ;;
 esac

@@ -19,6 +19,7 @@
 #   run.sh cli <Service> <command...>
 #                   the service's operator command line, run from the built output (no SDK needed)
 #                   with the settings the running service has (its database role, keys, broker)
+# A build's first start trains first: see train below (SHOP_JIT_TRAINING=off skips it).
 # SHOP_SKIP_BUILD=1 runs what is already built; SHOP_KEEP_INFRA=1 leaves PostgreSQL and RabbitMQ
 # running at stop; SHOP_TRACE_VIEWER=off starts no trace viewer (and exports no traces unless
 # OTEL_EXPORTER_OTLP_ENDPOINT is set).
@@ -204,6 +205,89 @@ demo_data() {
   done
 }
 
+# The services' own assemblies: a new build of any of them needs a new training run.
+build_stamp() { cat "$root"/src/*/bin/"$configuration"/net10.0/Shop.*.dll | sha256sum | cut -c1-16; }
+
+# One customer's first walk, as the README's: register, log in, order, check out, wait for the
+# confirmation, then read the order, its payment, its history and the dashboard.
+training_walk() { # training_walk <n>
+  local email="training-$1@shop.local" password="training passphrase $1" token product order status="" deadline
+  curl -sf -o /dev/null -X POST "$gateway/api/users" -H 'content-type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\",\"displayName\":\"Training $1\"}"
+  token=$(curl -sf -X POST "$gateway/api/oauth/token" -d grant_type=password \
+    --data-urlencode "username=$email" --data-urlencode "password=$password" | json_field '["access_token"]')
+  product=$(curl -sf "$gateway/api/products?name=lamp" | json_field '["items"][0]["id"]')
+  order=$(curl -sf -X POST "$gateway/api/orders" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+    -d "{\"items\":[{\"productId\":\"$product\",\"quantity\":1}]}" | json_field '["id"]')
+  curl -sf -o /dev/null -X POST "$gateway/api/orders/$order/checkout" -H "Authorization: Bearer $token" \
+    -H 'content-type: application/json' -d '{"paymentMethod":"pm_card_visa"}'
+  deadline=$((SECONDS + 60))
+  until [ "$status" = Confirmed ]; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+    status=$(curl -sf "$gateway/api/orders/$order" -H "Authorization: Bearer $token" | json_field '["status"]')
+  done
+  for path in "orders/$order" "payments?orderId=$order" "orders/$order/history" "dashboard"; do
+    curl -sf -o /dev/null "$gateway/api/$path" -H "Authorization: Bearer $token"
+  done
+}
+
+# A new build's processes compile their order paths on first use: the first orders after a start
+# took several times as long as the next ones. So a build's first start runs a training first: the
+# services, one process each, on a scratch database and RabbitMQ virtual host, through a few first
+# walks, then stopped, each writing the multicore JIT profile (src/ServiceDefaults/Hosting/JitProfile.cs)
+# that every later start of this build plays. Nothing of it reaches the shop's own data.
+train() {
+  [ "${SHOP_JIT_TRAINING:-}" != off ] || return 0
+  local stamp scratch="$data/training" name port id connections pids=() pid
+  stamp="$(build_stamp)"
+  [ ! -f "$data/jit/trained-$stamp" ] || return 0
+  log "first start of this build: training its JIT profiles on a scratch database (once per build, about half a minute)"
+  mapfile -t connections < <("$root/scripts/infra.sh" training up || true)
+  if [ "${#connections[@]}" -ne 2 ]; then
+    log "no scratch database or virtual host for the training run; this start plays no profile"
+    return 0
+  fi
+  rm -rf "$scratch" && mkdir -p "$scratch"
+  while IFS=: read -r name port id; do
+    [ "$id" = "$name" ] || continue
+    ( unset "${!OTEL_@}"
+      cd "$root/src/$name/bin/$configuration/net10.0"
+      export ConnectionStrings__Postgres="${connections[0]}" ConnectionStrings__RabbitMq="${connections[1]}" \
+        Identity__Keys__Directory="$scratch/identity-keys" Audit__KeyDirectory="$scratch/audit-keys" \
+        Notifications__PickupDirectory="$scratch/mail" Shop__JitProfileDirectory="$data/jit/$id" Urls="http://127.0.0.1:$port"
+      exec dotnet "Shop.$name.dll" ) >>"$logs/training.log" 2>&1 &
+    echo $! >"$run/training-$id.pid"
+    pids+=($!)
+  done < <(instances)
+  local trained=true deadline=$((SECONDS + 180))
+  while IFS=: read -r name port id; do
+    [ "$id" = "$name" ] || continue
+    until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
+      [ "$SECONDS" -lt "$deadline" ] || { trained=false; break 2; }
+      sleep 0.5
+    done
+  done < <(instances)
+  $trained && ( export ConnectionStrings__Postgres="${connections[0]}" ConnectionStrings__RabbitMq="${connections[1]}" \
+      Identity__Keys__Directory="$scratch/identity-keys" Audit__KeyDirectory="$scratch/audit-keys"
+    demo_data && training_walk 1 && training_walk 2 && training_walk 3 ) >>"$logs/training.log" 2>&1 || trained=false
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -f "$run"/training-*.pid
+  "$root/scripts/infra.sh" training down
+  rm -rf "$scratch"
+  if $trained; then
+    # Every replica of a service plays its first process's profile.
+    while IFS=: read -r name port id; do
+      [ "$id" = "$name" ] || { mkdir -p "$data/jit/$id" && cp "$data/jit/$name"/* "$data/jit/$id"/; }
+    done < <(instances)
+    rm -f "$data"/jit/trained-*
+    touch "$data/jit/trained-$stamp"
+  else
+    log "the training run did not finish (see $logs/training.log); this start plays no profile"
+  fi
+}
+
 pause() {
   local name=${1:?which service?}
   [ -f "$run/$name.pid" ] || die "$name is not running"
@@ -272,6 +356,7 @@ start() {
     dotnet build "$root/Shop.sln" -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || die "build failed; see $logs/build.log"
   fi
   service_env
+  train
   apply_schemas
   [ "${SHOP_TRACE_VIEWER:-}" = off ] || start_trace_viewer
   while IFS=: read -r name port id; do

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Shop.Testing;
 
 namespace Shop.EndToEnd.Tests;
 
@@ -17,6 +18,20 @@ public sealed class RunScriptTests(ShopProcesses shop)
         output.ShouldContain("the shop is already running");
         SupervisorPids().ShouldBe(supervisors);
         (await shop.SendAsync(HttpMethod.Get, "products", null)).Status.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task a_build_is_trained_once_leaving_every_service_a_jit_profile_and_nothing_in_the_shops_data()
+    {
+        var jit = Path.Combine(ShopProcesses.Root, ".local", "jit");
+
+        Directory.EnumerateFiles(jit, "trained-*").ShouldHaveSingleItem();
+        var profiled = Directory.EnumerateFiles(jit, "*.jitprofile", SearchOption.AllDirectories)
+            .Select(profile => Path.GetFileName(Path.GetDirectoryName(profile))!.ToLowerInvariant());
+        ShopProcesses.Services.Keys.Except(profiled).ShouldBeEmpty();
+
+        (await Database.RowsAsync("select datname from pg_database where datname like '%training%'", TestContext.Current.CancellationToken)).ShouldBeEmpty();
+        (await Database.RowsAsync("select id from identity.mt_doc_uniquevalue where id like 'email/training-%'", TestContext.Current.CancellationToken)).ShouldBeEmpty();
     }
 
     private static Dictionary<string, string> SupervisorPids() =>
