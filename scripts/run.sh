@@ -209,9 +209,10 @@ demo_data() {
 build_stamp() { cat "$root"/src/*/bin/"$configuration"/net10.0/Shop.*.dll | sha256sum | cut -c1-16; }
 
 # One customer's first walk, as the README's: register, log in, order, check out, wait for the
-# confirmation, then read the order, its payment, its history and the dashboard.
-training_walk() { # training_walk <n>
-  local email="training-$1@shop.local" password="training passphrase $1" token product order status="" deadline
+# confirmation, then read the order, its payment, its history and the dashboard; with "cancel", then
+# cancel the order and wait until its stock is released and its payment refunded.
+training_walk() { # training_walk <n> [cancel]
+  local email="training-$1@shop.local" password="training passphrase $1" token product order status="" deadline history
   curl -sf -o /dev/null -X POST "$gateway/api/users" -H 'content-type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"$password\",\"displayName\":\"Training $1\"}"
   token=$(curl -sf -X POST "$gateway/api/oauth/token" -d grant_type=password \
@@ -230,12 +231,20 @@ training_walk() { # training_walk <n>
   for path in "orders/$order" "payments?orderId=$order" "orders/$order/history" "dashboard"; do
     curl -sf -o /dev/null "$gateway/api/$path" -H "Authorization: Bearer $token"
   done
+  [ "${2:-}" = cancel ] || return 0
+  curl -sf -o /dev/null -X POST "$gateway/api/orders/$order/cancel?reason=training" -H "Authorization: Bearer $token"
+  deadline=$((SECONDS + 60))
+  until history=$(curl -sf "$gateway/api/orders/$order/history" -H "Authorization: Bearer $token") \
+    && [[ $history == *order_payment_refunded* && $history == *order_stock_released* ]]; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
 }
 
 # A new build's processes compile their order paths on first use: the first orders after a start
 # took several times as long as the next ones. So a build's first start runs a training first: the
 # services, one process each, on a scratch database and RabbitMQ virtual host, through a few first
-# walks, then stopped, each writing the multicore JIT profile (src/ServiceDefaults/Hosting/JitProfile.cs)
+# walks (the last one cancelled), then stopped, each writing the multicore JIT profile (src/ServiceDefaults/Hosting/JitProfile.cs)
 # that every later start of this build plays. Nothing of it reaches the shop's own data.
 train() {
   [ "${SHOP_JIT_TRAINING:-}" != off ] || return 0
@@ -270,7 +279,7 @@ train() {
   done < <(instances)
   $trained && ( export ConnectionStrings__Postgres="${connections[0]}" ConnectionStrings__RabbitMq="${connections[1]}" \
       Identity__Keys__Directory="$scratch/identity-keys" Audit__KeyDirectory="$scratch/audit-keys"
-    demo_data && training_walk 1 && training_walk 2 && training_walk 3 ) >>"$logs/training.log" 2>&1 || trained=false
+    demo_data && training_walk 1 && training_walk 2 && training_walk 3 cancel ) >>"$logs/training.log" 2>&1 || trained=false
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -f "$run"/training-*.pid
