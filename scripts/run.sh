@@ -280,8 +280,13 @@ train() {
   $trained && ( export ConnectionStrings__Postgres="${connections[0]}" ConnectionStrings__RabbitMq="${connections[1]}" \
       Identity__Keys__Directory="$scratch/identity-keys" Audit__KeyDirectory="$scratch/audit-keys"
     demo_data && training_walk 1 && training_walk 2 && training_walk 3 cancel ) >>"$logs/training.log" 2>&1 || trained=false
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # A graceful stop writes the profile; one that hangs is killed after 30 s, as ./shop stop does.
+  kill "${pids[@]}" 2>/dev/null || true
+  local stop_by=$((SECONDS + 30))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$stop_by" ]; do sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
   rm -f "$run"/training-*.pid
   "$root/scripts/infra.sh" training down
   rm -rf "$scratch"
