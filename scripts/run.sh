@@ -156,12 +156,15 @@ already_running() {
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-wait_ready() {
-  local name=$1 port=$2 deadline=$((SECONDS + 180))
-  until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || die "$name did not become ready; see $logs/$name.log"
-    sleep 1
+ready_by() { # ready_by <port> <deadline in $SECONDS>: waits for the process on the port to answer ready
+  until curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null; do
+    [ "$SECONDS" -lt "$2" ] || return 1
+    sleep 0.5
   done
+}
+
+wait_ready() {
+  ready_by "$2" $((SECONDS + 180)) || die "$1 did not become ready; see $logs/$1.log"
 }
 
 start_trace_viewer() {
@@ -258,27 +261,22 @@ train() {
     return 0
   fi
   rm -rf "$scratch" && mkdir -p "$scratch"
+  local scratch_env=(ConnectionStrings__Postgres="${connections[0]}" ConnectionStrings__RabbitMq="${connections[1]}"
+    Identity__Keys__Directory="$scratch/identity-keys" Audit__KeyDirectory="$scratch/audit-keys" Notifications__PickupDirectory="$scratch/mail")
   while IFS=: read -r name port id; do
     [ "$id" = "$name" ] || continue
     ( unset "${!OTEL_@}"
       cd "$root/src/$name/bin/$configuration/net10.0"
-      export ConnectionStrings__Postgres="${connections[0]}" ConnectionStrings__RabbitMq="${connections[1]}" \
-        Identity__Keys__Directory="$scratch/identity-keys" Audit__KeyDirectory="$scratch/audit-keys" \
-        Notifications__PickupDirectory="$scratch/mail" Shop__JitProfileDirectory="$data/jit/$id" Urls="http://127.0.0.1:$port"
+      export "${scratch_env[@]}" Shop__JitProfileDirectory="$data/jit/$id" Urls="http://127.0.0.1:$port"
       exec dotnet "Shop.$name.dll" ) >>"$logs/training.log" 2>&1 &
     echo $! >"$run/training-$id.pid"
     pids+=($!)
   done < <(instances)
   local trained=true deadline=$((SECONDS + 180))
   while IFS=: read -r name port id; do
-    [ "$id" = "$name" ] || continue
-    until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
-      [ "$SECONDS" -lt "$deadline" ] || { trained=false; break 2; }
-      sleep 0.5
-    done
+    [ "$id" != "$name" ] || ready_by "$port" "$deadline" || { trained=false; break; }
   done < <(instances)
-  $trained && ( export ConnectionStrings__Postgres="${connections[0]}" ConnectionStrings__RabbitMq="${connections[1]}" \
-      Identity__Keys__Directory="$scratch/identity-keys" Audit__KeyDirectory="$scratch/audit-keys"
+  $trained && ( export "${scratch_env[@]}"
     demo_data && training_walk 1 && training_walk 2 && training_walk 3 cancel ) >>"$logs/training.log" 2>&1 || trained=false
   # A graceful stop writes the profile; one that hangs is killed after 30 s, as ./shop stop does.
   kill "${pids[@]}" 2>/dev/null || true
